@@ -1,0 +1,30 @@
+# svsm-migrate top-level Makefile. Each part of the tree has a fragment in mk/; this file only
+# names the entry points. `make` builds everything, `make test` runs every test, `make demo` runs
+# the main job, `make bench` prints the benchmarks. `make deps` is run by all of them when needed.
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+include mk/common.mk
+-include mk/deps.mk
+-include mk/host.mk
+-include mk/svsm.mk
+-include mk/guest.mk
+-include mk/igvm.mk
+-include mk/crypto.mk
+-include mk/attest.mk
+-include mk/tests.mk
+
+.PHONY: all deps test demo bench clean format format-check tidy
+
+all: $(ALL_TARGETS)
+
+clean:
+	rm -rf $(BUILD)/svsm $(BUILD)/host $(BUILD)/guest $(BUILD)/tools $(BUILD)/tests $(BUILD)/*.elf $(BUILD)/*.igvm $(BUILD)/*.bin
+
+# Formatting covers our own C sources only; dependencies live under build/deps.
+FORMAT_SOURCES = $(shell git ls-files '*.c' '*.h')
+format:
+	clang-format -i $(FORMAT_SOURCES)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SOURCES)
