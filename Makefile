@@ -6,14 +6,7 @@
 .SUFFIXES:
 
 include mk/common.mk
--include mk/deps.mk
--include mk/host.mk
--include mk/svsm.mk
--include mk/guest.mk
--include mk/igvm.mk
--include mk/crypto.mk
--include mk/attest.mk
--include mk/tests.mk
+-include $(sort $(filter-out mk/common.mk,$(wildcard mk/*.mk)))
 
 .PHONY: all deps test demo bench clean format format-check tidy
 

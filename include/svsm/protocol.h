@@ -26,6 +26,8 @@
 #define SVSM_LOG_WRITE 0U
 /* LOG protocol: report a workload result. RCX = steps, RDX = checksum. */
 #define SVSM_LOG_REPORT 1U
+/* LOG protocol: nothing left to do; the SVSM idles this vCPU until it is woken or restarted. */
+#define SVSM_LOG_IDLE 2U
 #define SVSM_LOG_MAX    256U
 
 #define SVSM_CALL(protocol, call) (((uint64_t)(protocol) << 32) | (uint64_t)(call))
