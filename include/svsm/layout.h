@@ -12,6 +12,7 @@
  *   0x0006_2000  SNP secrets page (SEV_SNP platform only)
  *   0x0006_3000  SNP CPUID page (SEV_SNP platform only)
  *   0x0006_4000  migration policy (measured data; see docs/design.md)
+ *   0x0006_5000  emulated-PSP launch digest (qemu platform only; written by the loader, unmeasured)
  *   0x0010_0000  SVSM image (ELF PT_LOAD segments at their physical addresses)
  *   0x0400_0000  end of the SVSM region; guest memory starts here
  *   0x0400_0000  guest payload image (prevalidated, like firmware pages on SNP)
@@ -30,6 +31,7 @@
 #define LAYOUT_CPUID_GPA         0x63000ULL
 #define LAYOUT_POLICY_GPA        0x64000ULL
 #define LAYOUT_POLICY_PAGES      1ULL
+#define LAYOUT_EMU_MEASUREMENT_GPA 0x65000ULL
 #define LAYOUT_SVSM_IMAGE_GPA    0x100000ULL
 #define LAYOUT_SVSM_REGION_END   0x4000000ULL
 #define LAYOUT_GUEST_PAYLOAD_GPA 0x4000000ULL
