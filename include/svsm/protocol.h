@@ -4,6 +4,10 @@
  * the guest enters the SVSM with `syscall` instead of VMGEXIT; registers are the same:
  *   RAX = protocol << 32 | call; arguments in RCX, RDX, R8; result in RAX (0 or 0x8000_xxxx),
  *   outputs (if any) in RCX, RDX, R8.
+ * SYSCALL itself overwrites RCX (return RIP) and R11 (RFLAGS), so the guest's call stub copies
+ * the RCX argument to R10 just before SYSCALL (as Linux does for its fourth argument); the SVSM
+ * reads the RCX argument from R10. R11 is clobbered; every other register is preserved, and RCX
+ * holds the RCX output on return.
  */
 #ifndef SVSM_PROTOCOL_H
 #define SVSM_PROTOCOL_H
