@@ -12,7 +12,7 @@ DEPS_STAMP   := $(DEPS_DIR)/.stamp
 
 WARN_FLAGS   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
                 -Wno-unused-parameter
-COMMON_FLAGS := -std=gnu11 -g -O2 $(WARN_FLAGS) -Iinclude -MMD -MP
+COMMON_FLAGS := -std=gnu11 -g -O2 $(WARN_FLAGS) -Iinclude -I. -MMD -MP
 
 # Host programs and tests link hosted mbedTLS/libcbor from build/deps/hosted.
 HOST_CFLAGS  := $(COMMON_FLAGS) -D_GNU_SOURCE -DSVSM_HOSTED=1 -I$(DEPS_HOSTED)/include -pthread

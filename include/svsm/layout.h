@@ -6,6 +6,7 @@
  * memory map calls RAM is guest memory.
  *
  *   0x0000_8000  AP start-up trampoline (SIPI vector 0x08), written by the SVSM at boot
+ *   0x0000_9000  AP start-up parameters (CR3, stack, entry, CPU index)
  *   0x0001_0000  initial page tables (PML4, PDPT, 4 PDs: identity map of 0-4 GiB, 2 MiB pages)
  *   0x0006_0000  IGVM parameter area: general page (VP count, environment info)
  *   0x0006_1000  IGVM parameter area: memory map page
@@ -23,6 +24,7 @@
 #define SVSM_LAYOUT_H
 
 #define LAYOUT_AP_TRAMPOLINE_GPA 0x8000ULL
+#define LAYOUT_AP_PARAMS_GPA     0x9000ULL
 #define LAYOUT_INIT_PT_GPA       0x10000ULL
 #define LAYOUT_INIT_PT_PAGES     6ULL
 #define LAYOUT_PARAM_GENERAL_GPA 0x60000ULL

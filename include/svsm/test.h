@@ -8,6 +8,7 @@
 #ifndef SVSM_TEST_H
 #define SVSM_TEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct test_case {
@@ -21,6 +22,8 @@ void test_fail_at(const char *file, int line, const char *fmt, ...)
 void test_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Failures recorded in the running test so far (lets helpers stop early). */
 unsigned test_current_failures(void);
+/* Called by each environment's test_fail_at() to count a failure against the running test. */
+void test_note_failure(void);
 
 struct test_totals {
 	unsigned passed;
@@ -42,7 +45,12 @@ unsigned test_count(const char *prefix);
 	do {                                                                                       \
 		__typeof__(a) test_a_ = (a);                                                       \
 		__typeof__(b) test_b_ = (b);                                                       \
-		if (!(test_a_ op test_b_)) {                                                       \
+		/* Enum constants are int while enum objects may be unsigned: compare values. */    \
+		_Pragma("GCC diagnostic push");                                                    \
+		_Pragma("GCC diagnostic ignored \"-Wsign-compare\"");                              \
+		bool test_ok_ = test_a_ op test_b_;                                                \
+		_Pragma("GCC diagnostic pop");                                                     \
+		if (!test_ok_) {                                                                   \
 			test_fail_at(__FILE__, __LINE__, "%s %s %s (0x%llx vs 0x%llx)", #a, #op,  \
 				     #b, (unsigned long long)test_a_,                             \
 				     (unsigned long long)test_b_);                                \

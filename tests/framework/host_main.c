@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void test_note_failure(void);
-
 void test_log(const char *fmt, ...)
 {
 	va_list ap;
