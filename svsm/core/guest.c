@@ -10,6 +10,7 @@
 #include "svsm/layout.h"
 #include "svsm/log.h"
 #include "svsm/plat.h"
+#include "svsm/protocol.h"
 
 /* The payload's linker script puts guest_entry at the start of its window. */
 #define GUEST_ENTRY_GPA LAYOUT_GUEST_PAYLOAD_GPA
@@ -70,4 +71,22 @@ void guest_launch(unsigned vcpu, const struct guest_launch *launch)
 bool guest_read_info(unsigned vcpu, struct guest_vcpu_info *info)
 {
 	return plat_guest_read(info, guest_info_gpa(vcpu), sizeof(*info)) == PLAT_OK;
+}
+
+void guest_reset(unsigned vcpu)
+{
+	gpa_t region;
+	uint64_t size;
+
+	vcpu_stop(vcpu);
+	CHECK(vcpu_wait_state(vcpu, VCPU_IDLE, 10000000000ULL) ||
+	      vcpu_get(vcpu)->state == VCPU_FAULTED);
+	guest_default_region(vcpu, &region, &size);
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		gpa_t page = gpa_add(region, off);
+
+		if (guest_mem_validated(page)) {
+			CHECK(guest_mem_pvalidate(page, false, false, false) == SVSM_SUCCESS);
+		}
+	}
 }

@@ -34,5 +34,7 @@ void guest_launch(unsigned vcpu, const struct guest_launch *launch);
 /* Reads back the info block the guest shares with the SVSM. */
 bool guest_read_info(unsigned vcpu, struct guest_vcpu_info *info);
 gpa_t guest_info_gpa(unsigned vcpu);
+/* Stops the vCPU and invalidates every page of its default region, as a guest reboot would. */
+void guest_reset(unsigned vcpu);
 
 #endif

@@ -73,8 +73,8 @@ TEST(guest, svsm_memory_faults_and_stops_only_the_guest)
 			}
 		}
 		EXPECT_EQ(info.state, (uint32_t)GUEST_STATE_DONE);
-		vcpu_stop(0);
-		EXPECT_TRUE(vcpu_wait_state(0, VCPU_IDLE, WAIT_NS));
+		guest_reset(0);
+		EXPECT_EQ(vcpu_get(0)->state, (uint32_t)VCPU_IDLE);
 	}
 }
 
@@ -145,7 +145,7 @@ TEST(workload, guest_checksum_equals_verifier_replay)
 			       (unsigned long long)info.seed, (unsigned long long)steps,
 			       (unsigned long long)sizeof(replay),
 			       (unsigned long long)info.checksum);
-		vcpu_stop(i);
-		EXPECT_TRUE(vcpu_wait_state(i, VCPU_IDLE, WAIT_NS));
+		guest_reset(i);
+		EXPECT_EQ(vcpu_get(i)->state, (uint32_t)VCPU_IDLE);
 	}
 }

@@ -1,0 +1,45 @@
+# `make test`: every host test binary (under ASan+UBSan) and the in-guest test image under QEMU,
+# summed into one closing line "N passed, N failed" (tests/summary.sh).
+TEST_LOGS      := $(BUILD)/tests/logs
+GUEST_TEST_IMAGE := $(BUILD)/svsm-test.igvm
+GUEST_TEST_SMP ?= 4
+GUEST_TEST_MEMORY ?= 256M
+GUEST_TEST_TIMEOUT ?= 600
+
+ALL_TARGETS += $(GUEST_TEST_IMAGE)
+
+$(GUEST_TEST_IMAGE): $(BUILD)/svsm-test.elf $(BUILD)/guest/guest.elf $(IGVM_RESET_STUB) $(IGVM_TOOL)
+	@echo "  IGVM    $@"
+	@$(IGVM_TOOL) build --svsm $(BUILD)/svsm-test.elf --guest $(BUILD)/guest/guest.elf \
+		--reset-stub $(IGVM_RESET_STUB) -o $@
+
+.PHONY: test test-host test-guest
+test: all
+	@rm -rf $(TEST_LOGS) && mkdir -p $(TEST_LOGS)
+	@$(MAKE) --no-print-directory -k test-host test-guest; \
+	tests/summary.sh $(TEST_LOGS)/*.log
+
+# Each binary's log is kept; a crash shows up as planned tests that never finished.
+test-host: $(HOST_TEST_BINS)
+	@mkdir -p $(TEST_LOGS)
+	@for t in $(HOST_TEST_BINS) $(HOST_TEST_SCRIPTS); do \
+		name=$$(basename $$t); \
+		echo "  TEST    $$name"; \
+		SHARED_DIR=$(SHARED_DIR) $$t > $(TEST_LOGS)/$$name.log 2>&1 || \
+			echo "  FAILED  $$name (see $(TEST_LOGS)/$$name.log)"; \
+	done
+
+test-guest: $(GUEST_TEST_IMAGE) $(IGVM_TOOL) $(WORKLOAD_VERIFY)
+	@mkdir -p $(TEST_LOGS)
+	@echo "  QEMU    $(GUEST_TEST_IMAGE) (TCG, $(GUEST_TEST_SMP) CPUs)"
+	@TOOLS=$(BUILD)/tools tests/run-guest.sh $(GUEST_TEST_IMAGE) $(TEST_LOGS) \
+		--smp $(GUEST_TEST_SMP) --memory $(GUEST_TEST_MEMORY) --timeout $(GUEST_TEST_TIMEOUT)
+
+.PHONY: demo
+DEMO_SMP ?= 4
+DEMO_MEMORY ?= 512M
+demo: all
+	@TOOLS=$(BUILD)/tools scripts/demo.sh $(BUILD)/svsm.igvm --smp $(DEMO_SMP) --memory $(DEMO_MEMORY)
+
+.PHONY: bench
+bench: all $(BENCH_TARGETS)
