@@ -39,7 +39,7 @@ SVSM_LIBC_CFLAGS    := -I$(LIBC_DIR)/include
 DEPS_ARCHIVES       := $(MBEDTLS_HOSTED_LIBS) $(MBEDTLS_FREE_LIBS) $(CBOR_HOSTED_LIB) $(CBOR_FREE_LIB)
 
 ALL_TARGETS    += $(DEPS_STAMP) $(SVSM_LIBC)
-HOST_TEST_BINS +=
+HOST_TEST_BINS += $(BUILD)/tests/unit-libc
 
 # Fetching needs the network and root, so it runs only when its inputs change; the sub-make then
 # sees the extracted sources and (re)builds whatever objects are out of date.
@@ -127,6 +127,7 @@ $(DEPS_ARCHIVES):
 
 # Naming the installed headers here keeps make from deleting them as intermediate files.
 deps-libs: $(DEPS_ARCHIVES) $($(DEPS_HOSTED)_HEADERS) $($(DEPS_FREE)_HEADERS)
+	@:
 endif
 
 # The freestanding libc. -fno-tree-loop-distribute-patterns: the compiler must not replace the
@@ -149,13 +150,14 @@ $(SVSM_LIBC): $(LIBC_OBJS)
 # svsm_memcpy etc.) so they link next to glibc, which the tests use as the reference.
 # libc_host_api.h is force-included so the compiler checks it against our headers.
 LIBC_TEST_DIR          := $(BUILD)/host/libc
-LIBC_TEST_FREE_SRCS    := tests/unit/libc_freestanding_math.c
+LIBC_TEST_FREE_SRCS    := tests/unit/libc_freestanding_shims.c
 LIBC_TEST_SRCS         := $(filter-out $(LIBC_TEST_FREE_SRCS),$(wildcard tests/unit/libc_*.c))
 LIBC_TEST_FRAMEWORK    := tests/framework/runner.c tests/framework/host_main.c host/lib/host_env.c
-LIBC_PREFIXED_CFLAGS   := $(COMMON_FLAGS) -ffreestanding -nostdinc \
+LIBC_HOST_FREE_CFLAGS  := $(COMMON_FLAGS) -ffreestanding -nostdinc \
                           -isystem $(shell $(CC) -print-file-name=include) $(SVSM_LIBC_CFLAGS) \
-                          -mgeneral-regs-only -DSVSM_LIBC_PREFIX=1 \
-                          -include $(LIBC_DIR)/libc_host_api.h $(LIBC_OWN_CFLAGS) $(SAN_FLAGS)
+                          -I$(LIBC_DIR) -DSVSM_LIBC_PREFIX=1 $(SAN_FLAGS)
+LIBC_PREFIXED_CFLAGS   := $(LIBC_HOST_FREE_CFLAGS) -mgeneral-regs-only $(LIBC_OWN_CFLAGS) \
+                          -include $(LIBC_DIR)/libc_host_api.h
 LIBC_TEST_OBJS := $(patsubst $(LIBC_DIR)/%.c,$(LIBC_TEST_DIR)/prefixed/%.o,$(LIBC_SRCS)) \
                   $(patsubst %.c,$(LIBC_TEST_DIR)/%.o,$(LIBC_TEST_SRCS) $(LIBC_TEST_FRAMEWORK)) \
                   $(patsubst %.c,$(LIBC_TEST_DIR)/free/%.o,$(LIBC_TEST_FREE_SRCS))
@@ -165,11 +167,11 @@ $(LIBC_TEST_DIR)/prefixed/%.o: $(LIBC_DIR)/%.c
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) $(LIBC_PREFIXED_CFLAGS) -c $< -o $@
 
-# Test code that must see our headers instead of glibc's (the inline math functions).
+# Test code that must see our headers instead of glibc's (what they define inline).
 $(LIBC_TEST_DIR)/free/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	@$(HOST_CC) $(LIBC_PREFIXED_CFLAGS) -c $< -o $@
+	@$(HOST_CC) $(LIBC_HOST_FREE_CFLAGS) -c $< -o $@
 
 $(LIBC_TEST_DIR)/%.o: %.c
 	@mkdir -p $(@D)
@@ -179,7 +181,7 @@ $(LIBC_TEST_DIR)/%.o: %.c
 $(BUILD)/tests/unit-libc: $(LIBC_TEST_OBJS)
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
-	@$(HOST_CC) $(HOST_LDFLAGS) $(SAN_FLAGS) $^ -o $@
+	@$(HOST_CC) $(HOST_LDFLAGS) $(SAN_FLAGS) $^ -lm -o $@
 
 -include $(wildcard $(BUILD)/svsm/libc/*.d $(LIBC_TEST_DIR)/*.d $(LIBC_TEST_DIR)/*/*.d \
 	$(LIBC_TEST_DIR)/*/*/*.d $(LIBC_TEST_DIR)/*/*/*/*.d)

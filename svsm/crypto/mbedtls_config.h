@@ -75,12 +75,16 @@
  * The SVSM has no C runtime behind mbedTLS: no clock (certificate validity dates are not checked
  * here), no OS entropy, and no heap other than the static buffer it hands to
  * mbedtls_memory_buffer_alloc_init(). Without MBEDTLS_PLATFORM_STD_CALLOC, mbedtls_calloc()
- * returns NULL until that call, so nothing references calloc/free. Formatting goes to our libc.
+ * returns NULL until that call, so nothing references calloc/free. Formatting goes to our libc;
+ * exit(), called by the buffer allocator when it finds its heap corrupted, panics (libc).
  */
 #define MBEDTLS_NO_PLATFORM_ENTROPY
+/* 128-bit division would need libgcc's __udivti3; mbedTLS has a portable fallback. */
+#define MBEDTLS_NO_UDBL_DIVISION
 #define MBEDTLS_PLATFORM_NO_STD_FUNCTIONS
 #define MBEDTLS_PLATFORM_SNPRINTF_MACRO	 snprintf
 #define MBEDTLS_PLATFORM_VSNPRINTF_MACRO vsnprintf
+#define MBEDTLS_PLATFORM_EXIT_MACRO	 exit
 #else
 /* Host tools and tests: wall-clock time for certificate validity, getrandom() entropy, and
  * mbedTLS's own self tests as a cross-check of the build. */

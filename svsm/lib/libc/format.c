@@ -50,11 +50,14 @@ static void put_char(struct sink *out, char c)
 	out->len++;
 }
 
+/* Writes what fits and only counts the rest, so a huge width costs nothing. */
 static void put_repeat(struct sink *out, char c, size_t count)
 {
-	for (size_t i = 0; i < count; i++) {
-		put_char(out, c);
+	while (count > 0 && out->len + 1 < out->size) {
+		out->buf[out->len++] = c;
+		count--;
 	}
+	out->len += count;
 }
 
 static void put_bytes(struct sink *out, const char *s, size_t n)
@@ -344,19 +347,25 @@ static void put_padded(struct sink *out, const struct spec *spec, const char *s,
 	}
 }
 
-/* NULL pointers print as "(nil)", others as 0x<hex>, like glibc. */
+/* Like glibc: NULL prints as "(nil)", others as 0x<hex>, with '+'/' ' giving a sign. */
 static void format_pointer(struct sink *out, const struct spec *spec, va_list *ap)
 {
 	const void *p = va_arg(*ap, const void *);
 	struct spec hex = *spec;
+	const char *prefix = "0x";
 
 	if (p == NULL) {
 		put_padded(out, spec, "(nil)", 5);
 		return;
 	}
+	if (spec->plus) {
+		prefix = "+0x";
+	} else if (spec->space) {
+		prefix = " 0x";
+	}
 	hex.conversion = 'x';
 	hex.alt = false;
-	put_integer(out, &hex, (uintptr_t)p, "0x", 16);
+	put_integer(out, &hex, (uintptr_t)p, prefix, 16);
 }
 
 static void format_string(struct sink *out, const struct spec *spec, va_list *ap)
@@ -364,8 +373,9 @@ static void format_string(struct sink *out, const struct spec *spec, va_list *ap
 	const char *s = va_arg(*ap, const char *);
 	size_t n;
 
+	/* Like glibc: "(null)", or nothing if the precision cannot hold all of it. */
 	if (s == NULL) {
-		s = "(null)";
+		s = spec->precision < 0 || spec->precision >= 6 ? "(null)" : "";
 	}
 	n = spec->precision >= 0 ? strnlen(s, (size_t)spec->precision) : strlen(s);
 	put_padded(out, spec, s, n);

@@ -178,3 +178,12 @@ char *strstr(const char *haystack, const char *needle)
 	}
 	return NULL;
 }
+
+char *strncpy(char *restrict dst, const char *restrict src, size_t n)
+{
+	size_t copied = strnlen(src, n);
+
+	memcpy(dst, src, copied);
+	memset(dst + copied, 0, n - copied);
+	return dst;
+}

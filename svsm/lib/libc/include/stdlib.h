@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Freestanding <stdlib.h>. Nothing here is implemented by the libc: the SVSM defines abort() as a
- * panic and backs the allocation functions with a static pool (libcbor's default allocator
+ * Freestanding <stdlib.h>. Only exit() is implemented here (as a panic). The SVSM defines abort()
+ * as a panic and backs the allocation functions with a static pool (libcbor's default allocator
  * pointers name malloc/realloc/free; mbedTLS gets its own static buffer).
  */
 #ifndef SVSM_LIBC_STDLIB_H
@@ -9,10 +9,14 @@
 
 #include <stddef.h>
 
+#include "svsm_libc_names.h"
+
 #define EXIT_SUCCESS 0
 #define EXIT_FAILURE 1
 
-__attribute__((noreturn)) void abort(void);
+_Noreturn void abort(void);
+/* There is no process to end: a library calling exit() has given up, which is a panic. */
+_Noreturn void exit(int status);
 
 void *malloc(size_t size);
 void *calloc(size_t count, size_t size);

@@ -20,5 +20,7 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 char *strstr(const char *haystack, const char *needle);
+/* Copies at most n bytes and pads with NULs; like the standard one, may not NUL-terminate. */
+char *strncpy(char *restrict dst, const char *restrict src, size_t n);
 
 #endif

@@ -7,6 +7,7 @@
 #define SVSM_LIBC_NAMES_H
 
 #if defined(SVSM_LIBC_PREFIX)
+#define exit	  svsm_exit
 #define memchr	  svsm_memchr
 #define memcmp	  svsm_memcmp
 #define memcpy	  svsm_memcpy
@@ -15,6 +16,7 @@
 #define strchr	  svsm_strchr
 #define strcmp	  svsm_strcmp
 #define strlen	  svsm_strlen
+#define strncpy	  svsm_strncpy
 #define strncmp	  svsm_strncmp
 #define strnlen	  svsm_strnlen
 #define strrchr	  svsm_strrchr
