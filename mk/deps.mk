@@ -38,7 +38,7 @@ SVSM_LIBC           := $(BUILD)/svsm/libc.a
 SVSM_LIBC_CFLAGS    := -I$(LIBC_DIR)/include
 DEPS_ARCHIVES       := $(MBEDTLS_HOSTED_LIBS) $(MBEDTLS_FREE_LIBS) $(CBOR_HOSTED_LIB) $(CBOR_FREE_LIB)
 
-ALL_TARGETS    += $(DEPS_STAMP) $(SVSM_LIBC)
+ALL_TARGETS    += $(DEPS_STAMP) $(SVSM_LIBC) $(BUILD)/svsm/deps-linkcheck.elf
 HOST_TEST_BINS += $(BUILD)/tests/unit-libc
 
 # Fetching needs the network and root, so it runs only when its inputs change; the sub-make then
@@ -146,6 +146,22 @@ $(SVSM_LIBC): $(LIBC_OBJS)
 	@echo "  AR      $@"
 	@rm -f $@ && $(AR) rcs $@ $^
 
+# Link check: every object of the freestanding archives plus only the symbols the SVSM is meant to
+# provide (svsm/lib/libc/linkcheck/linkcheck_svsm_symbols.c) must link with no undefined symbol.
+LINKCHECK_DIR  := $(LIBC_DIR)/linkcheck
+LINKCHECK_OBJS := $(patsubst $(LINKCHECK_DIR)/%.c,$(BUILD)/svsm/linkcheck/%.o, \
+                  $(wildcard $(LINKCHECK_DIR)/*.c))
+
+$(BUILD)/svsm/linkcheck/%.o: $(LINKCHECK_DIR)/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(SVSM_CFLAGS) -c $< -o $@
+
+$(BUILD)/svsm/deps-linkcheck.elf: $(LINKCHECK_OBJS) $(MBEDTLS_FREE_LIBS) $(CBOR_FREE_LIB) $(SVSM_LIBC)
+	@echo "  LD      $@"
+	@$(LD) -static -nostdlib --fatal-warnings -e linkcheck_entry -o $@ $(LINKCHECK_OBJS) \
+		--whole-archive $(MBEDTLS_FREE_LIBS) $(CBOR_FREE_LIB) $(SVSM_LIBC) --no-whole-archive
+
 # Host unit tests of the libc: the same sources built with SVSM_LIBC_PREFIX (functions become
 # svsm_memcpy etc.) so they link next to glibc, which the tests use as the reference.
 # libc_host_api.h is force-included so the compiler checks it against our headers.
@@ -183,5 +199,5 @@ $(BUILD)/tests/unit-libc: $(LIBC_TEST_OBJS)
 	@echo "  LINK    $@"
 	@$(HOST_CC) $(HOST_LDFLAGS) $(SAN_FLAGS) $^ -lm -o $@
 
--include $(wildcard $(BUILD)/svsm/libc/*.d $(LIBC_TEST_DIR)/*.d $(LIBC_TEST_DIR)/*/*.d \
+-include $(wildcard $(BUILD)/svsm/libc/*.d $(BUILD)/svsm/linkcheck/*.d $(LIBC_TEST_DIR)/*.d $(LIBC_TEST_DIR)/*/*.d \
 	$(LIBC_TEST_DIR)/*/*/*.d $(LIBC_TEST_DIR)/*/*/*/*.d)
