@@ -72,18 +72,19 @@ static _Noreturn void back_to_loop(struct vcpu *v)
 
 static _Noreturn void enter_guest(struct vcpu *v)
 {
-	struct trap_frame *f =
-		(struct trap_frame *)(uintptr_t)(percpu_stack_top(v->cpu) - sizeof(*f));
+	/* Built on this stack, below its top: trap_return_to() pops it and the stack is dead after
+	 * IRETQ; the next trap from ring 3 starts again at the top (TSS.RSP0). */
+	struct trap_frame f;
 
-	memset(f, 0, sizeof(*f));
-	f->rip = v->start_rip;
-	f->rsp = v->start_rsp;
-	f->rdi = gpa_addr(v->start_info);
-	f->cs = SEL_USER_CODE;
-	f->ss = SEL_USER_DATA;
-	f->rflags = RFLAGS_IF | 0x2;
+	memset(&f, 0, sizeof(f));
+	f.rip = v->start_rip;
+	f.rsp = v->start_rsp;
+	f.rdi = gpa_addr(v->start_info);
+	f.cs = SEL_USER_CODE;
+	f.ss = SEL_USER_DATA;
+	f.rflags = RFLAGS_IF | 0x2;
 	reset_fpu();
-	trap_return_to(f);
+	trap_return_to(&f);
 }
 
 static _Noreturn void vcpu_loop(void *arg)

@@ -66,7 +66,7 @@ void idt_init(void);
 void idt_load(void);
 void trap_print_frame(const struct trap_frame *frame);
 
-/* isr.asm: restores `frame` (which must lie at the top of this CPU's kernel stack) and IRETQs. */
+/* isr.asm: loads RSP = frame, restores it and IRETQs; nothing above `frame` may still be live. */
 _Noreturn void trap_return_to(struct trap_frame *frame);
 /* isr.asm: switches to `stack_top` and calls fn(arg); fn must not return. */
 _Noreturn void call_on_stack(uintptr_t stack_top, void (*fn)(void *), void *arg);
