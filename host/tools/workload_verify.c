@@ -84,19 +84,41 @@ static bool parse_flag(const char *flag, const char *value, struct verify_args *
 	return false;
 }
 
+/* Copies text into out with control characters shown as \xNN, so a stray \r is visible. */
+static void escape_for_message(const char *text, char *out, size_t out_len)
+{
+	size_t used = 0;
+
+	for (; *text != '\0' && used + 5 < out_len; text++) {
+		unsigned char c = (unsigned char)*text;
+
+		if (isprint(c)) {
+			out[used++] = (char)c;
+		} else {
+			used += (size_t)snprintf(out + used, out_len - used, "\\x%02x", c);
+		}
+	}
+	out[used] = '\0';
+}
+
 static bool parse_args(int argc, char **argv, struct verify_args *args)
 {
-	char problem[160];
+	char problem[200];
+	char flag[64];
+	char value[96];
 
 	for (int i = 1; i < argc; i += 2) {
 		if (i + 1 >= argc) {
-			snprintf(problem, sizeof(problem), "%s needs a value", argv[i]);
+			escape_for_message(argv[i], flag, sizeof(flag));
+			snprintf(problem, sizeof(problem), "\"%s\" needs a value", flag);
 			usage(problem);
 			return false;
 		}
 		if (!parse_flag(argv[i], argv[i + 1], args)) {
-			snprintf(problem, sizeof(problem), "bad flag or value: %s %s", argv[i],
-				 argv[i + 1]);
+			escape_for_message(argv[i], flag, sizeof(flag));
+			escape_for_message(argv[i + 1], value, sizeof(value));
+			snprintf(problem, sizeof(problem), "bad flag or value: \"%s\" \"%s\"", flag,
+				 value);
 			usage(problem);
 			return false;
 		}
