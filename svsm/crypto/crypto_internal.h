@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared between the svsm/crypto sources and their tests; not part of the crypto API. */
+#ifndef SVSM_CRYPTO_INTERNAL_H
+#define SVSM_CRYPTO_INTERNAL_H
+
+#include "crypto.h"
+
+/* True between a successful crypto_init() and crypto_shutdown(). */
+bool crypto_drbg_ready(void);
+
+/* mbedTLS-style RNG callback drawing from our DRBG (p_rng unused). Fails before crypto_init(). */
+int crypto_drbg_rng(void *p_rng, unsigned char *out, size_t len);
+
+/* Maps an mbedTLS error code to our status (0 -> CRYPTO_OK). */
+enum crypto_status crypto_from_mbedtls(int ret);
+
+/* True when [a, a+a_len) and [b, b+b_len) share a byte. */
+bool crypto_ranges_overlap(const void *a, size_t a_len, const void *b, size_t b_len);
+
+enum crypto_hash {
+	CRYPTO_HASH_SHA256,
+	CRYPTO_HASH_SHA384,
+	CRYPTO_HASH_SHA512,
+};
+
+/* HKDF (RFC 5869) over any of our hashes; crypto_hkdf_sha384() is this with SHA-384. Exposed so
+ * that the RFC's own SHA-256 vectors can check it. out is zeroed on failure. */
+enum crypto_status crypto_hkdf(enum crypto_hash hash, const uint8_t *salt, size_t salt_len,
+			       const uint8_t *ikm, size_t ikm_len, const uint8_t *info,
+			       size_t info_len, uint8_t *out, size_t out_len);
+
+/*
+ * Routes every mbedTLS allocation to the pool (mbedTLS's buffer allocator). The SVSM's
+ * crypto_init() does this with its own static pool; the host heap test does it with pools of
+ * varying size to measure what the SVSM's workload needs. Returns CRYPTO_ERR_NOT_READY when
+ * mbedTLS was built without MBEDTLS_MEMORY_BUFFER_ALLOC_C.
+ */
+enum crypto_status crypto_heap_install(void *pool, size_t len);
+/* Detaches the pool again (host tests only: everything allocated from it must be freed). */
+void crypto_heap_uninstall(void);
+
+/* Size of the SVSM's static mbedTLS pool; the measured need is in tests/unit/crypto_heap_test.c. */
+#define CRYPTO_HEAP_SIZE (96u * 1024u)
+
+#endif
