@@ -75,9 +75,10 @@ static const char *action_name(uint32_t action)
 	return "unknown";
 }
 
-static void log_start(const struct guest_vcpu_info *info)
+static void log_start(struct guest_vcpu_info *info)
 {
 	struct log_line line;
+	uint64_t result;
 
 	line_start(&line, info);
 	line_str(&line, "action ");
@@ -88,7 +89,10 @@ static void log_start(const struct guest_vcpu_info *info)
 		line_str(&line, " size ");
 		line_hex(&line, info->region_size);
 	}
-	line_send(&line);
+	result = line_send(&line);
+	if (result != SVSM_SUCCESS) {
+		guest_fail(info, "log write", result);
+	}
 }
 
 /* The region must be whole pages; the SVSM itself checks the pages are guest RAM. */

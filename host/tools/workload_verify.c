@@ -63,23 +63,29 @@ static bool parse_u64(const char *text, int base, uint64_t *out)
 	return true;
 }
 
+/* Each flag may appear once: a repeated one is as likely a mistake as a typo. */
+static bool parse_once(const char *value, int base, uint64_t *out, bool *seen)
+{
+	if (*seen) {
+		return false;
+	}
+	*seen = parse_u64(value, base, out);
+	return *seen;
+}
+
 static bool parse_flag(const char *flag, const char *value, struct verify_args *args)
 {
 	if (strcmp(flag, "--seed") == 0) {
-		args->have_seed = parse_u64(value, 0, &args->seed);
-		return args->have_seed;
+		return parse_once(value, 0, &args->seed, &args->have_seed);
 	}
 	if (strcmp(flag, "--steps") == 0) {
-		args->have_steps = parse_u64(value, 0, &args->steps);
-		return args->have_steps;
+		return parse_once(value, 0, &args->steps, &args->have_steps);
 	}
 	if (strcmp(flag, "--size") == 0) {
-		args->have_size = parse_u64(value, 0, &args->size);
-		return args->have_size;
+		return parse_once(value, 0, &args->size, &args->have_size);
 	}
 	if (strcmp(flag, "--expect") == 0) {
-		args->have_expect = parse_u64(value, 16, &args->expect);
-		return args->have_expect;
+		return parse_once(value, 16, &args->expect, &args->have_expect);
 	}
 	return false;
 }

@@ -52,6 +52,7 @@ struct harness {
 	uint8_t *region;
 	uint64_t region_size;
 	struct pvalidate_behaviour pvalidate;
+	bool log_write_fails;
 	/* What the SVSM saw. */
 	bool validated[MAX_PAGES];
 	unsigned pvalidate_calls;
@@ -61,6 +62,7 @@ struct harness {
 	char log[LOG_CAPACITY];
 	size_t log_len;
 	/* How the run ended. */
+	bool dispatch_unavailable;
 	bool idled;
 	bool faulted;
 	sigjmp_buf exit_jmp;
@@ -212,6 +214,10 @@ static uint64_t emulate_log(uint32_t call, uint64_t rcx, uint64_t rdx)
 {
 	switch (call) {
 	case SVSM_LOG_WRITE:
+		if (h.log_write_fails) {
+			h.log_write_fails = false;
+			return SVSM_ERR_BUSY;
+		}
 		if (rdx > SVSM_LOG_MAX || h.log_len + rdx + 1 >= LOG_CAPACITY) {
 			return SVSM_ERR_INVALID_PARAMETER;
 		}
@@ -288,6 +294,7 @@ static void *guest_thread(void *arg)
 	if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, WINDOW_END,
 		  USER_TOP - WINDOW_END, 0) != 0) {
 		test_log("syscall user dispatch unavailable: %s\n", strerror(errno));
+		h.dispatch_unavailable = true;
 		return NULL;
 	}
 	guest_entry(h.info);
@@ -372,7 +379,7 @@ static bool run_guest(uint64_t stop_at_heartbeat)
 	}
 	for (;;) {
 		if (pthread_tryjoin_np(thread, NULL) == 0) {
-			return true;
+			return !h.dispatch_unavailable;
 		}
 		if (stop_at_heartbeat != 0 && h.info->heartbeat >= stop_at_heartbeat) {
 			stop_guest(thread);
@@ -566,6 +573,17 @@ TEST(workload_guest, rate_limit_spreads_steps_over_time)
 	EXPECT_EQ(h.info->state, (uint32_t)GUEST_STATE_DONE);
 	/* 300 steps at 50 per window: the first window is free, five more must pass. */
 	EXPECT_GE(elapsed_ms, 4ULL);
+	harness_teardown();
+}
+
+TEST(workload_guest, failed_log_write_fails_the_vcpu)
+{
+	ASSERT_TRUE(harness_setup(GUEST_ACTION_WORKLOAD, PAGE_SIZE));
+	h.log_write_fails = true;
+	ASSERT_TRUE(run_guest(0));
+	EXPECT_EQ(h.info->state, (uint32_t)GUEST_STATE_FAILED);
+	EXPECT_TRUE(log_contains("vcpu 3: log write failed: 0x0000000080000007"));
+	EXPECT_EQ(h.pvalidate_calls, 0U);
 	harness_teardown();
 }
 

@@ -99,6 +99,11 @@ TEST(workload_verify, bad_flags_are_usage_errors)
 	    "--seed 1 --steps 2 --size 4096 --bogus 3",
 	    "--seed 1 --steps 2 --size 0x400000001",
 	    "--seed 1 --steps 2 --size 68719476736",
+	    "--seed 1 --seed 1 --steps 2 --size 4096",
+	    "--seed 1 --steps 2 --size 4096 --expect 1 --expect 1",
+	    "--seed 1 --steps 2 --size ' 4096'",
+	    /* A value scraped from a CRLF serial log. */
+	    "--seed 1 --steps 2 --size 4096 --expect \"$(printf '12\\r')\"",
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
