@@ -40,7 +40,7 @@ $(IGVM_DIR)/san/%.o: %.c | $(DEPS_STAMP) $(IGVM_RESET_STUB)
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DIGVM_RESET_STUB_BIN='"$(IGVM_RESET_STUB)"' \
 		-c $< -o $@
 
-$(IGVM_DIR)/san/tests/unit/igvm_reset_stub.o: $(IGVM_RESET_STUB)
+$(IGVM_DIR)/san/tests/unit/igvm_helpers.o: $(IGVM_RESET_STUB)
 
 $(IGVM_TOOL): $(IGVM_TOOL_OBJS) $(IGVM_MBEDCRYPTO)
 	@mkdir -p $(@D)
