@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: MIT */
+/* AES-256-GCM records: published vectors, fail-closed opening, nonce layout and replay refusal. */
+#include "svsm/test.h"
+#include "svsm/types.h"
+
+#include "crypto/crypto.h"
+#include "crypto_test_util.h"
+
+#define MAX_VECTOR_BYTES 64
+
+struct gcm_vector {
+	const char *source;
+	const char *key;
+	const char *iv;
+	const char *plaintext;
+	const char *aad;
+	const char *ciphertext;
+	const char *tag;
+};
+
+/* McGrew & Viega, "The Galois/Counter Mode of Operation", test cases 13-16 (the AES-256 cases
+ * with 96-bit IVs; 17 and 18 use other IV lengths, which our nonce format cannot express), and
+ * NIST CAVP gcmEncryptExtIV256.rsp. */
+static const struct gcm_vector gcm_vectors[] = {
+    {"GCM spec test case 13", "0000000000000000000000000000000000000000000000000000000000000000",
+     "000000000000000000000000", "", "", "", "530f8afbc74536b9a963b4f1c4cb738b"},
+    {"GCM spec test case 14", "0000000000000000000000000000000000000000000000000000000000000000",
+     "000000000000000000000000", "00000000000000000000000000000000", "",
+     "cea7403d4d606b6e074ec5d3baf39d18", "d0d1c8a799996bf0265b98b5d48ab919"},
+    {"GCM spec test case 15", "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308",
+     "cafebabefacedbaddecaf888",
+     "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+     "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255",
+     "",
+     "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
+     "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad",
+     "b094dac5d93471bdec1a502270e3cc6c"},
+    {"GCM spec test case 16", "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308",
+     "cafebabefacedbaddecaf888",
+     "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+     "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39",
+     "feedfacedeadbeeffeedfacedeadbeefabaddad2",
+     "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
+     "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662",
+     "76fc6ece0f4e1768cddf8853bb2d551b"},
+    {"CAVP gcmEncryptExtIV256 PTlen=0 AADlen=0 count 0",
+     "b52c505a37d78eda5dd34f20c22540ea1b58963cf8e5bf8ffa85f9f2492505b4", "516c33929df5a3284ff463d7",
+     "", "", "", "bdc1ac884d332457a1d2664f168c76f0"},
+    {"CAVP gcmEncryptExtIV256 PTlen=128 AADlen=0 count 0",
+     "31bdadd96698c204aa9ce1448ea94ae1fb4a9a0b3c9d773b51bb1822666b8f22", "0d18e06c7c725ac9e362e1ce",
+     "2db5168e932556f8089a0622981d017d", "", "fa4362189661d163fcd6a56d8bf0405a",
+     "d636ac1bbedd5cc3ee727dc2ab4a9489"},
+    {"CAVP gcmEncryptExtIV256 PTlen=128 AADlen=128 count 0",
+     "92e11dcdaa866f5ce790fd24501f92509aacf4cb8b1339d50c9c1240935dd08b", "ac93a1a6145299bde902f21a",
+     "2d71bcfa914e4ac045b2aa60955fad24", "1e0889016f67601c8ebea4943bc23ad6",
+     "8995ae2e6df3dbf96fac7b7137bae67f", "eca5aa77d51d4a0a14d9c51e1da474ab"},
+};
+
+struct decoded_vector {
+	uint8_t key[CRYPTO_AEAD_KEY_LEN];
+	uint8_t iv[CRYPTO_AEAD_NONCE_LEN];
+	uint8_t plaintext[MAX_VECTOR_BYTES];
+	uint8_t aad[MAX_VECTOR_BYTES];
+	uint8_t ciphertext[MAX_VECTOR_BYTES];
+	uint8_t tag[CRYPTO_AEAD_TAG_LEN];
+	size_t plaintext_len;
+	size_t aad_len;
+	uint32_t channel;
+	uint64_t seq;
+};
+
+static uint64_t load_be(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		v = v << 8 | p[i];
+	}
+	return v;
+}
+
+static bool decode_vector(const struct gcm_vector *v, struct decoded_vector *d)
+{
+	size_t ct_len;
+
+	if (crypto_test_unhex(v->key, d->key, sizeof(d->key)) != sizeof(d->key) ||
+	    crypto_test_unhex(v->iv, d->iv, sizeof(d->iv)) != sizeof(d->iv) ||
+	    crypto_test_unhex(v->tag, d->tag, sizeof(d->tag)) != sizeof(d->tag)) {
+		return false;
+	}
+	d->plaintext_len = crypto_test_unhex(v->plaintext, d->plaintext, sizeof(d->plaintext));
+	d->aad_len = crypto_test_unhex(v->aad, d->aad, sizeof(d->aad));
+	ct_len = crypto_test_unhex(v->ciphertext, d->ciphertext, sizeof(d->ciphertext));
+	/* Our nonce is channel || sequence, so the IV splits into those two fields. */
+	d->channel = (uint32_t)load_be(d->iv, 4);
+	d->seq = load_be(d->iv + 4, 8);
+	return d->plaintext_len != (size_t)-1 && d->aad_len != (size_t)-1 &&
+	       ct_len == d->plaintext_len;
+}
+
+TEST(crypto_aead, published_vectors_seal_and_open)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(gcm_vectors); i++) {
+		static struct decoded_vector d;
+		uint8_t out[MAX_VECTOR_BYTES];
+		uint8_t tag[CRYPTO_AEAD_TAG_LEN];
+		uint8_t nonce[CRYPTO_AEAD_NONCE_LEN];
+		struct crypto_aead aead;
+
+		test_log("  vector: %s\n", gcm_vectors[i].source);
+		ASSERT_TRUE(decode_vector(&gcm_vectors[i], &d));
+		crypto_aead_nonce(d.channel, d.seq, nonce);
+		ASSERT_MEMEQ(nonce, d.iv, sizeof(nonce));
+
+		ASSERT_EQ(crypto_aead_init(&aead, d.key, d.channel), CRYPTO_OK);
+		EXPECT_EQ(crypto_aead_seal(&aead, d.seq, d.aad, d.aad_len, d.plaintext,
+					   d.plaintext_len, out, tag),
+			  CRYPTO_OK);
+		EXPECT_MEMEQ(out, d.ciphertext, d.plaintext_len);
+		EXPECT_MEMEQ(tag, d.tag, sizeof(tag));
+
+		crypto_test_fill(out, 0xee, sizeof(out));
+		EXPECT_EQ(crypto_aead_open(&aead, d.seq, d.aad, d.aad_len, d.ciphertext,
+					   d.plaintext_len, out, d.tag),
+			  CRYPTO_OK);
+		EXPECT_MEMEQ(out, d.plaintext, d.plaintext_len);
+		crypto_aead_free(&aead);
+	}
+}
+
+/* One sealed 4 KiB record (a page) to tamper with. */
+struct sealed_page {
+	uint8_t key[CRYPTO_AEAD_KEY_LEN];
+	uint8_t ad[24];
+	uint8_t plaintext[4096];
+	uint8_t ciphertext[4096];
+	uint8_t tag[CRYPTO_AEAD_TAG_LEN];
+	uint32_t channel;
+	uint64_t seq;
+};
+
+static struct sealed_page page;
+static uint8_t opened[4096];
+
+static bool seal_page(void)
+{
+	struct crypto_aead aead;
+	enum crypto_status status;
+
+	if (crypto_init() != CRYPTO_OK || crypto_random(&page, sizeof(page)) != CRYPTO_OK) {
+		return false;
+	}
+	page.channel = 3;
+	page.seq = 1000;
+	if (crypto_aead_init(&aead, page.key, page.channel) != CRYPTO_OK) {
+		return false;
+	}
+	status = crypto_aead_seal(&aead, page.seq, page.ad, sizeof(page.ad), page.plaintext,
+				  sizeof(page.plaintext), page.ciphertext, page.tag);
+	crypto_aead_free(&aead);
+	return status == CRYPTO_OK;
+}
+
+/* Opens the page with the given changes; the output starts as a sentinel pattern. */
+static enum crypto_status open_page(uint32_t channel, uint64_t seq)
+{
+	struct crypto_aead aead;
+	enum crypto_status status;
+
+	crypto_test_fill(opened, 0xee, sizeof(opened));
+	status = crypto_aead_init(&aead, page.key, channel);
+	if (status != CRYPTO_OK) {
+		return status;
+	}
+	status = crypto_aead_open(&aead, seq, page.ad, sizeof(page.ad), page.ciphertext,
+				  sizeof(page.ciphertext), opened, page.tag);
+	crypto_aead_free(&aead);
+	return status;
+}
+
+TEST(crypto_aead, page_round_trip)
+{
+	ASSERT_TRUE(seal_page());
+	EXPECT_FALSE(crypto_test_equal(page.ciphertext, page.plaintext, sizeof(page.plaintext)));
+	ASSERT_EQ(open_page(page.channel, page.seq), CRYPTO_OK);
+	EXPECT_MEMEQ(opened, page.plaintext, sizeof(opened));
+}
+
+TEST(crypto_aead, tampered_tag_fails_closed)
+{
+	ASSERT_TRUE(seal_page());
+	for (unsigned bit = 0; bit < 8 * CRYPTO_AEAD_TAG_LEN; bit += 13) {
+		page.tag[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		EXPECT_EQ(open_page(page.channel, page.seq), CRYPTO_ERR_AUTH);
+		EXPECT_TRUE(crypto_test_all_bytes(opened, 0, sizeof(opened)));
+		page.tag[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	}
+	EXPECT_EQ(open_page(page.channel, page.seq), CRYPTO_OK);
+}
+
+TEST(crypto_aead, tampered_ad_fails_closed)
+{
+	ASSERT_TRUE(seal_page());
+	page.ad[sizeof(page.ad) - 1] ^= 0x80;
+	EXPECT_EQ(open_page(page.channel, page.seq), CRYPTO_ERR_AUTH);
+	EXPECT_TRUE(crypto_test_all_bytes(opened, 0, sizeof(opened)));
+}
+
+TEST(crypto_aead, tampered_ciphertext_fails_closed)
+{
+	static const size_t offsets[] = {0, 1, 2047, 4095};
+
+	ASSERT_TRUE(seal_page());
+	for (size_t i = 0; i < ARRAY_SIZE(offsets); i++) {
+		page.ciphertext[offsets[i]] ^= 0x01;
+		EXPECT_EQ(open_page(page.channel, page.seq), CRYPTO_ERR_AUTH);
+		EXPECT_TRUE(crypto_test_all_bytes(opened, 0, sizeof(opened)));
+		page.ciphertext[offsets[i]] ^= 0x01;
+	}
+}
+
+TEST(crypto_aead, wrong_sequence_fails_closed)
+{
+	ASSERT_TRUE(seal_page());
+	EXPECT_EQ(open_page(page.channel, page.seq + 1), CRYPTO_ERR_AUTH);
+	EXPECT_TRUE(crypto_test_all_bytes(opened, 0, sizeof(opened)));
+	EXPECT_EQ(open_page(page.channel, page.seq - 1), CRYPTO_ERR_AUTH);
+	EXPECT_TRUE(crypto_test_all_bytes(opened, 0, sizeof(opened)));
+	EXPECT_EQ(open_page(page.channel, page.seq | (1ull << 63)), CRYPTO_ERR_AUTH);
+}
+
+TEST(crypto_aead, wrong_channel_fails_closed)
+{
+	ASSERT_TRUE(seal_page());
+	EXPECT_EQ(open_page(page.channel + 1, page.seq), CRYPTO_ERR_AUTH);
+	EXPECT_TRUE(crypto_test_all_bytes(opened, 0, sizeof(opened)));
+	EXPECT_EQ(open_page(page.channel ^ 0x80000000u, page.seq), CRYPTO_ERR_AUTH);
+	EXPECT_TRUE(crypto_test_all_bytes(opened, 0, sizeof(opened)));
+}
+
+TEST(crypto_aead, truncated_length_fails_closed)
+{
+	struct crypto_aead aead;
+
+	ASSERT_TRUE(seal_page());
+	ASSERT_EQ(crypto_aead_init(&aead, page.key, page.channel), CRYPTO_OK);
+	crypto_test_fill(opened, 0xee, sizeof(opened));
+	EXPECT_EQ(crypto_aead_open(&aead, page.seq, page.ad, sizeof(page.ad), page.ciphertext,
+				   sizeof(page.ciphertext) - 16, opened, page.tag),
+		  CRYPTO_ERR_AUTH);
+	EXPECT_TRUE(crypto_test_all_bytes(opened, 0, sizeof(opened) - 16));
+	crypto_aead_free(&aead);
+}
+
+TEST(crypto_aead, in_place_open_zeroes_on_failure_and_decrypts_on_success)
+{
+	static uint8_t buf[4096];
+	struct crypto_aead aead;
+
+	ASSERT_TRUE(seal_page());
+	ASSERT_EQ(crypto_aead_init(&aead, page.key, page.channel), CRYPTO_OK);
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		buf[i] = page.ciphertext[i];
+	}
+	page.tag[0] ^= 1;
+	EXPECT_EQ(crypto_aead_open(&aead, page.seq, page.ad, sizeof(page.ad), buf, sizeof(buf), buf,
+				   page.tag),
+		  CRYPTO_ERR_AUTH);
+	EXPECT_TRUE(crypto_test_all_bytes(buf, 0, sizeof(buf)));
+	page.tag[0] ^= 1;
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		buf[i] = page.ciphertext[i];
+	}
+	EXPECT_EQ(crypto_aead_open(&aead, page.seq, page.ad, sizeof(page.ad), buf, sizeof(buf), buf,
+				   page.tag),
+		  CRYPTO_OK);
+	EXPECT_MEMEQ(buf, page.plaintext, sizeof(buf));
+	crypto_aead_free(&aead);
+}
+
+TEST(crypto_aead, nonce_layout_is_channel_then_sequence_big_endian)
+{
+	static const uint8_t expected[CRYPTO_AEAD_NONCE_LEN] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
+								0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c};
+	uint8_t nonce[CRYPTO_AEAD_NONCE_LEN];
+
+	crypto_aead_nonce(0x01020304u, 0x05060708090a0b0cull, nonce);
+	EXPECT_MEMEQ(nonce, expected, sizeof(nonce));
+}
+
+TEST(crypto_aead, nonces_unique_across_channels_and_sequences)
+{
+	static const uint64_t seqs[] = {0,	   1, 2, 255, 256, 0x100000000ull, UINT64_MAX - 1,
+					UINT64_MAX};
+	static uint8_t nonces[CRYPTO_MAX_CHANNELS * ARRAY_SIZE(seqs)][CRYPTO_AEAD_NONCE_LEN];
+	size_t n = 0;
+	unsigned duplicates = 0;
+
+	for (uint32_t c = 0; c < CRYPTO_MAX_CHANNELS; c++) {
+		for (size_t s = 0; s < ARRAY_SIZE(seqs); s++) {
+			crypto_aead_nonce(c, seqs[s], nonces[n++]);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = i + 1; j < n; j++) {
+			duplicates +=
+			    crypto_test_equal(nonces[i], nonces[j], CRYPTO_AEAD_NONCE_LEN);
+		}
+	}
+	EXPECT_EQ(duplicates, 0u);
+}
+
+TEST(crypto_aead, same_key_and_sequence_on_two_channels_gives_different_records)
+{
+	static const uint8_t key[CRYPTO_AEAD_KEY_LEN] = {1, 2, 3};
+	static const uint8_t plaintext[64];
+	uint8_t ct0[sizeof(plaintext)];
+	uint8_t ct1[sizeof(plaintext)];
+	uint8_t tag0[CRYPTO_AEAD_TAG_LEN];
+	uint8_t tag1[CRYPTO_AEAD_TAG_LEN];
+	struct crypto_aead a0;
+	struct crypto_aead a1;
+
+	ASSERT_EQ(crypto_aead_init(&a0, key, 0), CRYPTO_OK);
+	ASSERT_EQ(crypto_aead_init(&a1, key, 1), CRYPTO_OK);
+	EXPECT_EQ(crypto_aead_seal(&a0, 7, NULL, 0, plaintext, sizeof(plaintext), ct0, tag0),
+		  CRYPTO_OK);
+	EXPECT_EQ(crypto_aead_seal(&a1, 7, NULL, 0, plaintext, sizeof(plaintext), ct1, tag1),
+		  CRYPTO_OK);
+	EXPECT_FALSE(crypto_test_equal(ct0, ct1, sizeof(ct0)));
+	EXPECT_FALSE(crypto_test_equal(tag0, tag1, sizeof(tag0)));
+	crypto_aead_free(&a0);
+	crypto_aead_free(&a1);
+}
+
+static enum crypto_status seal_small(struct crypto_aead *aead, uint64_t seq, uint8_t out[16],
+				     uint8_t tag[CRYPTO_AEAD_TAG_LEN])
+{
+	static const uint8_t plaintext[16] = "sixteen bytes!!";
+
+	return crypto_aead_seal(aead, seq, NULL, 0, plaintext, sizeof(plaintext), out, tag);
+}
+
+TEST(crypto_aead, seal_refuses_sequence_not_strictly_increasing)
+{
+	static const uint8_t key[CRYPTO_AEAD_KEY_LEN] = {9};
+	uint8_t out[16];
+	uint8_t tag[CRYPTO_AEAD_TAG_LEN];
+	struct crypto_aead aead;
+
+	ASSERT_EQ(crypto_aead_init(&aead, key, 0), CRYPTO_OK);
+	EXPECT_EQ(seal_small(&aead, 5, out, tag), CRYPTO_OK);
+
+	/* A refused seal must not touch the caller's buffers. */
+	crypto_test_fill(out, 0x5a, sizeof(out));
+	crypto_test_fill(tag, 0x5a, sizeof(tag));
+	EXPECT_EQ(seal_small(&aead, 5, out, tag), CRYPTO_ERR_NONCE);
+	EXPECT_EQ(seal_small(&aead, 4, out, tag), CRYPTO_ERR_NONCE);
+	EXPECT_EQ(seal_small(&aead, 0, out, tag), CRYPTO_ERR_NONCE);
+	EXPECT_TRUE(crypto_test_all_bytes(out, 0x5a, sizeof(out)));
+	EXPECT_TRUE(crypto_test_all_bytes(tag, 0x5a, sizeof(tag)));
+
+	EXPECT_EQ(seal_small(&aead, 6, out, tag), CRYPTO_OK);
+	EXPECT_EQ(seal_small(&aead, 1000, out, tag), CRYPTO_OK);
+	EXPECT_EQ(seal_small(&aead, 999, out, tag), CRYPTO_ERR_NONCE);
+	crypto_aead_free(&aead);
+}
+
+TEST(crypto_aead, sequence_space_exhausts_instead_of_wrapping)
+{
+	static const uint8_t key[CRYPTO_AEAD_KEY_LEN] = {7};
+	uint8_t out[16];
+	uint8_t tag[CRYPTO_AEAD_TAG_LEN];
+	struct crypto_aead aead;
+
+	ASSERT_EQ(crypto_aead_init(&aead, key, 2), CRYPTO_OK);
+	EXPECT_EQ(seal_small(&aead, UINT64_MAX, out, tag), CRYPTO_OK);
+	EXPECT_EQ(seal_small(&aead, UINT64_MAX, out, tag), CRYPTO_ERR_NONCE);
+	EXPECT_EQ(seal_small(&aead, 0, out, tag), CRYPTO_ERR_NONCE);
+	crypto_aead_free(&aead);
+}
+
+TEST(crypto_aead, first_seal_may_use_sequence_zero)
+{
+	static const uint8_t key[CRYPTO_AEAD_KEY_LEN] = {8};
+	uint8_t out[16];
+	uint8_t tag[CRYPTO_AEAD_TAG_LEN];
+	struct crypto_aead aead;
+
+	ASSERT_EQ(crypto_aead_init(&aead, key, 0), CRYPTO_OK);
+	EXPECT_EQ(seal_small(&aead, 0, out, tag), CRYPTO_OK);
+	EXPECT_EQ(seal_small(&aead, 0, out, tag), CRYPTO_ERR_NONCE);
+	EXPECT_EQ(seal_small(&aead, 1, out, tag), CRYPTO_OK);
+	crypto_aead_free(&aead);
+}
+
+TEST(crypto_aead, bad_arguments_are_refused)
+{
+	static const uint8_t key[CRYPTO_AEAD_KEY_LEN] = {6};
+	static uint8_t buf[64];
+	uint8_t tag[CRYPTO_AEAD_TAG_LEN];
+	struct crypto_aead aead;
+
+	EXPECT_EQ(crypto_aead_init(&aead, NULL, 0), CRYPTO_ERR_INPUT);
+	ASSERT_EQ(crypto_aead_init(&aead, key, 0), CRYPTO_OK);
+	EXPECT_EQ(crypto_aead_seal(&aead, 1, NULL, 0, buf, 32, buf, NULL), CRYPTO_ERR_INPUT);
+	EXPECT_EQ(crypto_aead_seal(&aead, 2, NULL, 5, buf, 32, buf, tag), CRYPTO_ERR_INPUT);
+	EXPECT_EQ(crypto_aead_seal(&aead, 3, NULL, 0, NULL, 32, buf, tag), CRYPTO_ERR_INPUT);
+	/* Output overlapping the input without being the same buffer would corrupt the input. */
+	EXPECT_EQ(crypto_aead_seal(&aead, 4, NULL, 0, buf, 32, buf + 8, tag), CRYPTO_ERR_INPUT);
+	EXPECT_EQ(crypto_aead_open(&aead, 4, NULL, 0, buf + 8, 32, buf, tag), CRYPTO_ERR_INPUT);
+	/* Refused arguments do not burn sequence numbers. */
+	EXPECT_EQ(crypto_aead_seal(&aead, 1, NULL, 0, buf, 32, buf, tag), CRYPTO_OK);
+	crypto_aead_free(&aead);
+}
+
+TEST(crypto_aead, freed_context_is_wiped_and_refuses_use)
+{
+	static const uint8_t key[CRYPTO_AEAD_KEY_LEN] = {0x11, 0x22, 0x33, 0x44};
+	uint8_t buf[16] = {0};
+	uint8_t tag[CRYPTO_AEAD_TAG_LEN];
+	struct crypto_aead aead;
+
+	ASSERT_EQ(crypto_aead_init(&aead, key, 5), CRYPTO_OK);
+	EXPECT_EQ(seal_small(&aead, 1, buf, tag), CRYPTO_OK);
+	EXPECT_FALSE(crypto_test_all_bytes(&aead, 0, sizeof(aead)));
+	crypto_aead_free(&aead);
+	EXPECT_TRUE(crypto_test_all_bytes(&aead, 0, sizeof(aead)));
+	EXPECT_EQ(seal_small(&aead, 2, buf, tag), CRYPTO_ERR_NOT_READY);
+	EXPECT_EQ(crypto_aead_open(&aead, 1, NULL, 0, buf, sizeof(buf), buf, tag),
+		  CRYPTO_ERR_NOT_READY);
+}
