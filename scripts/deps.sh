@@ -9,10 +9,14 @@
 # Compiling the libraries is done by make (mk/deps.mk), which runs this script first.
 #
 # Usage: scripts/deps.sh [build-dir]     (default build-dir: build)
+#        scripts/deps.sh --show-source-entry   print the deb-src entry it would add, change nothing
 # Runs as root (CI) or as a user with sudo. Idempotent; fast when everything is present.
 set -euo pipefail
 
-BUILD_DIR=${1:-build}
+BUILD_DIR=build
+if [ $# -gt 0 ] && [ "$1" != "--show-source-entry" ]; then
+	BUILD_DIR=$1
+fi
 SRC_DIR="$BUILD_DIR/deps/src"
 
 MBEDTLS_PKG_VERSION="3.6.6-0.1~deb13u1"
@@ -25,9 +29,11 @@ CBOR_TARBALL="libcbor_0.10.2.orig.tar.gz"
 CBOR_SHA256="e75f712215d7b7e5c89ef322a09b701f7159f028b8b48978865725f00f79875b"
 CBOR_TREE="libcbor-0.10.2"
 
-# The suite that carries the pinned versions, and where we describe it for apt.
+# The suite that carries the pinned versions, and where we describe it for apt. SVSM_DEPS_APT_DIR
+# only exists to test the parsing of apt sources against sample files.
 SOURCE_SUITE="trixie"
-SOURCE_LIST="/etc/apt/sources.list.d/svsm-migrate-src.sources"
+APT_DIR=${SVSM_DEPS_APT_DIR:-/etc/apt}
+SOURCE_LIST="$APT_DIR/sources.list.d/svsm-migrate-src.sources"
 
 REQUIRED_PACKAGES=(
 	gcc make binutils nasm qemu-system-x86 libssl-dev clang-format clang-tidy
@@ -66,22 +72,27 @@ apt_update_once() {
 	APT_UPDATED=1
 }
 
-install_packages() {
-	local missing=() pkg status
+MISSING_PACKAGES=()
+
+find_missing_packages() {
+	local pkg status
 	for pkg in "${REQUIRED_PACKAGES[@]}"; do
 		status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
 		if [ "${status:0:2}" != "ii" ]; then
-			missing+=("$pkg")
+			MISSING_PACKAGES+=("$pkg")
 		fi
 	done
-	if [ "${#missing[@]}" -eq 0 ]; then
+}
+
+install_packages() {
+	if [ "${#MISSING_PACKAGES[@]}" -eq 0 ]; then
 		step "packages: all ${#REQUIRED_PACKAGES[@]} present"
 		return
 	fi
-	step "packages: installing ${missing[*]}"
+	step "packages: installing ${MISSING_PACKAGES[*]}"
 	apt_update_once
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		"${missing[@]}" || die "apt-get install ${missing[*]} failed"
+		"${MISSING_PACKAGES[@]}" || die "apt-get install ${MISSING_PACKAGES[*]} failed"
 }
 
 sha256_of() {
@@ -101,7 +112,7 @@ list_debian_main_entries() {
 	codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
 	local release_names="$codename stable oldstable testing unstable sid bullseye bookworm trixie forky"
 	local f
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+	for f in "$APT_DIR/sources.list" "$APT_DIR"/sources.list.d/*.list; do
 		[ -f "$f" ] || continue
 		awk -v names="$release_names" '
 			BEGIN { n = split(names, a, " "); for (i = 1; i <= n; i++) release[a[i]] = 1 }
@@ -121,8 +132,8 @@ list_debian_main_entries() {
 				if (release[suite] && has_main && uri !~ /security/) { print uri "\t" signed }
 			}' "$f"
 	done
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
+	for f in "$APT_DIR"/sources.list.d/*.sources; do
+		[ -f "$f" ] && [ "$f" != "$SOURCE_LIST" ] || continue
 		awk -v names="$release_names" '
 			BEGIN { n = split(names, a, " "); for (i = 1; i <= n; i++) release[a[i]] = 1; reset() }
 			function reset() { uris = ""; suites = ""; comps = ""; signed = "-"; enabled = 1; key = "" }
@@ -156,23 +167,26 @@ list_debian_main_entries() {
 	done
 }
 
-write_source_entry() {
+# Prints the deb822 entry for the pinned sources, derived from the main Debian archive entry.
+source_entry() {
 	local entry uri signed
-	entry=$(list_debian_main_entries | head -n1)
+	entry=$(list_debian_main_entries | sed -n 1p)
 	[ -n "$entry" ] ||
-		die "no apt source for the main Debian archive found in /etc/apt/sources.list{,.d}; add one, or a deb-src entry for $SOURCE_SUITE"
+		die "no apt source for the main Debian archive found in $APT_DIR/sources.list{,.d}; add one, or a deb-src entry for $SOURCE_SUITE"
 	uri=${entry%%$'\t'*}
 	signed=${entry#*$'\t'}
-	step "apt sources: adding deb-src $uri $SOURCE_SUITE main as $SOURCE_LIST"
-	{
-		printf '# Written by svsm-migrate scripts/deps.sh: sources of the pinned mbedTLS and libcbor.\n'
-		printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\n' "$uri" "$SOURCE_SUITE"
-		if [ "$signed" != "-" ]; then
-			printf 'Signed-By: %s\n' "$signed"
-		fi
-	} | as_root tee "$SOURCE_LIST" >/dev/null
-	APT_UPDATED=0
-	apt_update_once
+	printf '# Written by svsm-migrate scripts/deps.sh: sources of the pinned mbedTLS and libcbor.\n'
+	printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\n' "$uri" "$SOURCE_SUITE"
+	if [ "$signed" != "-" ]; then
+		printf 'Signed-By: %s\n' "$signed"
+	fi
+}
+
+write_source_entry() {
+	local entry
+	entry=$(source_entry)
+	step "apt sources: adding $(printf '%s' "$entry" | awk '/^URIs:/ {print $2}') $SOURCE_SUITE (deb-src) as $SOURCE_LIST"
+	printf '%s\n' "$entry" | as_root tee "$SOURCE_LIST" >/dev/null
 }
 
 source_version_known() {
@@ -180,21 +194,25 @@ source_version_known() {
 	apt-cache showsrc "$pkg" 2>/dev/null | grep -qx "Version: $version"
 }
 
+tarballs_cached() {
+	tarball_ok "$MBEDTLS_TARBALL" "$MBEDTLS_SHA256" && tarball_ok "$CBOR_TARBALL" "$CBOR_SHA256"
+}
+
+sources_known() {
+	source_version_known mbedtls "$MBEDTLS_PKG_VERSION" &&
+		source_version_known libcbor "$CBOR_PKG_VERSION"
+}
+
 fetch_tarballs() {
-	if tarball_ok "$MBEDTLS_TARBALL" "$MBEDTLS_SHA256" && tarball_ok "$CBOR_TARBALL" "$CBOR_SHA256"; then
-		step "sources: $MBEDTLS_TARBALL and $CBOR_TARBALL cached and verified"
-		return
-	fi
-	if ! source_version_known mbedtls "$MBEDTLS_PKG_VERSION" ||
-		! source_version_known libcbor "$CBOR_PKG_VERSION"; then
-		write_source_entry
-	fi
-	source_version_known mbedtls "$MBEDTLS_PKG_VERSION" ||
-		die "apt does not know source package mbedtls=$MBEDTLS_PKG_VERSION even after adding $SOURCE_LIST"
-	source_version_known libcbor "$CBOR_PKG_VERSION" ||
-		die "apt does not know source package libcbor=$CBOR_PKG_VERSION even after adding $SOURCE_LIST"
+	sources_known ||
+		die "apt does not know source packages mbedtls=$MBEDTLS_PKG_VERSION and libcbor=$CBOR_PKG_VERSION even with $SOURCE_LIST"
 	step "sources: apt-get source mbedtls=$MBEDTLS_PKG_VERSION libcbor=$CBOR_PKG_VERSION"
-	(cd "$SRC_DIR" && apt-get source -qq --download-only --tar-only \
+	local sandbox=()
+	# As root, apt would drop to the _apt user, which cannot write our build directory.
+	if [ "$(id -u)" -eq 0 ]; then
+		sandbox=(-o APT::Sandbox::User=root)
+	fi
+	(cd "$SRC_DIR" && apt-get source -qq "${sandbox[@]}" --download-only --tar-only \
 		"mbedtls=$MBEDTLS_PKG_VERSION" "libcbor=$CBOR_PKG_VERSION") ||
 		die "apt-get source failed"
 }
@@ -229,13 +247,31 @@ extract_tarball() {
 }
 
 main() {
-	install_packages
+	local need_fetch=0
+	if [ "${1:-}" = "--show-source-entry" ]; then
+		source_entry
+		return
+	fi
 	mkdir -p "$SRC_DIR"
-	fetch_tarballs
+	find_missing_packages
+	if tarballs_cached; then
+		step "sources: $MBEDTLS_TARBALL and $CBOR_TARBALL cached"
+	else
+		need_fetch=1
+		if ! sources_known; then
+			write_source_entry
+			APT_UPDATED=0
+			apt_update_once
+		fi
+	fi
+	install_packages
+	if [ "$need_fetch" -eq 1 ]; then
+		fetch_tarballs
+	fi
 	verify_tarball "$MBEDTLS_TARBALL" "$MBEDTLS_SHA256"
 	verify_tarball "$CBOR_TARBALL" "$CBOR_SHA256"
 	extract_tarball "$MBEDTLS_TARBALL" "$MBEDTLS_SHA256" "$MBEDTLS_TREE"
 	extract_tarball "$CBOR_TARBALL" "$CBOR_SHA256" "$CBOR_TREE"
 }
 
-main
+main "$@"
