@@ -109,6 +109,7 @@ tarball_ok() {
 # component main. signed-by is "-" when the entry has none.
 list_debian_main_entries() {
 	local codename
+	# shellcheck source=/dev/null
 	codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
 	local release_names="$codename stable oldstable testing unstable sid bullseye bookworm trixie forky"
 	local f
@@ -133,7 +134,9 @@ list_debian_main_entries() {
 			}' "$f"
 	done
 	for f in "$APT_DIR"/sources.list.d/*.sources; do
-		[ -f "$f" ] && [ "$f" != "$SOURCE_LIST" ] || continue
+		if [ ! -f "$f" ] || [ "$f" = "$SOURCE_LIST" ]; then
+			continue
+		fi
 		awk -v names="$release_names" '
 			BEGIN { n = split(names, a, " "); for (i = 1; i <= n; i++) release[a[i]] = 1; reset() }
 			function reset() { uris = ""; suites = ""; comps = ""; signed = "-"; enabled = 1; key = "" }
