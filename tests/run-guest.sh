@@ -37,7 +37,7 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 -display none -no-reboot -m
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $args
 rc=$?
 
-verify_lines=$(grep -a '^\[verify\] ' "$log" || true)
+verify_lines=$(grep -a '^\[verify\] ' "$log" | tr -d '\r' || true)
 count=$(printf '%s' "$verify_lines" | grep -c . || true)
 {
 	echo "[test] PLAN $((count + 1))"
