@@ -175,6 +175,9 @@ static int compare_claims(const void *a, const void *b)
 /* Pages sharing a GPA are fine only if no platform loads both of them. */
 static enum igvm_status check_overlaps(struct parse_ctx *c)
 {
+	if (c->claim_count == 0) {
+		return IGVM_OK;
+	}
 	qsort(c->claims, c->claim_count, sizeof(*c->claims), compare_claims);
 	for (size_t i = 0; i < c->claim_count; i++) {
 		for (size_t j = i + 1; j < c->claim_count && c->claims[j].gpa == c->claims[i].gpa;
