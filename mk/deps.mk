@@ -39,7 +39,7 @@ SVSM_LIBC_CFLAGS    := -I$(LIBC_DIR)/include
 DEPS_ARCHIVES       := $(MBEDTLS_HOSTED_LIBS) $(MBEDTLS_FREE_LIBS) $(CBOR_HOSTED_LIB) $(CBOR_FREE_LIB)
 
 ALL_TARGETS    += $(DEPS_STAMP) $(SVSM_LIBC) $(BUILD)/svsm/deps-linkcheck.elf
-HOST_TEST_BINS += $(BUILD)/tests/unit-libc
+HOST_TEST_BINS += $(BUILD)/tests/unit-libc $(BUILD)/tests/unit-deps-freestanding
 
 # Fetching needs the network and root, so it runs only when its inputs change; the sub-make then
 # sees the extracted sources and (re)builds whatever objects are out of date.
@@ -167,7 +167,9 @@ $(BUILD)/svsm/deps-linkcheck.elf: $(LINKCHECK_OBJS) $(MBEDTLS_FREE_LIBS) $(CBOR_
 # libc_host_api.h is force-included so the compiler checks it against our headers.
 LIBC_TEST_DIR          := $(BUILD)/host/libc
 LIBC_TEST_FREE_SRCS    := tests/unit/libc_freestanding_shims.c
-LIBC_TEST_SRCS         := $(filter-out $(LIBC_TEST_FREE_SRCS),$(wildcard tests/unit/libc_*.c))
+DEPS_FREE_TEST_SRCS    := tests/unit/libc_freestanding_archives.c
+LIBC_TEST_SRCS         := $(filter-out $(LIBC_TEST_FREE_SRCS) $(DEPS_FREE_TEST_SRCS), \
+                          $(wildcard tests/unit/libc_*.c))
 LIBC_TEST_FRAMEWORK    := tests/framework/runner.c tests/framework/host_main.c host/lib/host_env.c
 LIBC_HOST_FREE_CFLAGS  := $(COMMON_FLAGS) -ffreestanding -nostdinc \
                           -isystem $(shell $(CC) -print-file-name=include) $(SVSM_LIBC_CFLAGS) \
@@ -199,5 +201,25 @@ $(BUILD)/tests/unit-libc: $(LIBC_TEST_OBJS)
 	@echo "  LINK    $@"
 	@$(HOST_CC) $(HOST_LDFLAGS) $(SAN_FLAGS) $^ -lm -o $@
 
--include $(wildcard $(BUILD)/svsm/libc/*.d $(BUILD)/svsm/linkcheck/*.d $(LIBC_TEST_DIR)/*.d $(LIBC_TEST_DIR)/*/*.d \
+# The freestanding mbedTLS archives run on the host against OpenSSL (libssl-dev) as the oracle:
+# compiled against the freestanding configuration, linked non-PIE because those objects are not
+# position independent.
+DEPS_FREE_TEST_DIR    := $(BUILD)/host/deps-freestanding
+DEPS_FREE_TEST_CFLAGS := $(COMMON_FLAGS) -D_GNU_SOURCE -DSVSM_FREESTANDING=1 $(DEPS_FREE_CFLAGS) \
+                         $(SAN_FLAGS)
+DEPS_FREE_TEST_OBJS   := $(patsubst %.c,$(DEPS_FREE_TEST_DIR)/%.o,$(DEPS_FREE_TEST_SRCS)) \
+                         $(patsubst %.c,$(LIBC_TEST_DIR)/%.o,$(LIBC_TEST_FRAMEWORK))
+
+$(DEPS_FREE_TEST_DIR)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) $(DEPS_FREE_TEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/unit-deps-freestanding: $(DEPS_FREE_TEST_OBJS) $(MBEDTLS_FREE_LIBS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(HOST_CC) -no-pie $(SAN_FLAGS) $(DEPS_FREE_TEST_OBJS) $(MBEDTLS_FREE_LIBS) -lcrypto \
+		-pthread -o $@
+
+-include $(wildcard $(BUILD)/svsm/libc/*.d $(DEPS_FREE_TEST_DIR)/*/*/*.d $(BUILD)/svsm/linkcheck/*.d $(LIBC_TEST_DIR)/*.d $(LIBC_TEST_DIR)/*/*.d \
 	$(LIBC_TEST_DIR)/*/*/*.d $(LIBC_TEST_DIR)/*/*/*/*.d)
