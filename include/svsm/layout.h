@@ -15,6 +15,7 @@
  *   0x0006_4000  migration policy (measured data; see docs/design.md)
  *   0x0006_5000  emulated-PSP launch digest (qemu platform only; written by the loader, unmeasured)
  *   0x0010_0000  SVSM image (ELF PT_LOAD segments at their physical addresses)
+ *   0x0200_0000  MigrationPage region (control page + channel rings, shared with the host; 16 MiB)
  *   0x0400_0000  end of the SVSM region; guest memory starts here
  *   0x0400_0000  guest payload image (prevalidated, like firmware pages on SNP)
  *   0xFFFF_F000  16-bit reset stub (NATIVE platform only)
@@ -35,6 +36,8 @@
 #define LAYOUT_POLICY_PAGES      1ULL
 #define LAYOUT_EMU_MEASUREMENT_GPA 0x65000ULL
 #define LAYOUT_SVSM_IMAGE_GPA    0x100000ULL
+#define LAYOUT_MIGRATION_GPA     0x2000000ULL
+#define LAYOUT_MIGRATION_MAX     0x1000000ULL
 #define LAYOUT_SVSM_REGION_END   0x4000000ULL
 #define LAYOUT_GUEST_PAYLOAD_GPA 0x4000000ULL
 #define LAYOUT_GUEST_PAYLOAD_MAX 0x100000ULL
