@@ -364,5 +364,5 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return EXIT_OK;
 	}
-	return usage_error("unknown command %s", argv[1]);
+	return usage_error("unknown command '%s'", argv[1]);
 }

@@ -38,9 +38,14 @@ $(IGVM_DIR)/san/%.o: %.c | $(DEPS_STAMP) $(IGVM_RESET_STUB)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DIGVM_RESET_STUB_BIN='"$(IGVM_RESET_STUB)"' \
-		-c $< -o $@
+		$(EXTRA_IGVM_TEST_CFLAGS) -c $< -o $@
 
 $(IGVM_DIR)/san/tests/unit/igvm_helpers.o: $(IGVM_RESET_STUB)
+
+# The command-line tests run the tool itself.
+$(IGVM_DIR)/san/tests/unit/igvm_cli_test.o: EXTRA_IGVM_TEST_CFLAGS := \
+	-DIGVM_TOOL_BIN='"$(abspath $(IGVM_TOOL))"'
+$(IGVM_TEST_BIN): | $(IGVM_TOOL)
 
 $(IGVM_TOOL): $(IGVM_TOOL_OBJS) $(IGVM_MBEDCRYPTO)
 	@mkdir -p $(@D)
