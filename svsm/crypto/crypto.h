@@ -40,9 +40,10 @@ enum crypto_status crypto_sha384(const void *data, size_t len, uint8_t out[CRYPT
 enum crypto_status crypto_sha512(const void *data, size_t len, uint8_t out[CRYPTO_SHA512_LEN]);
 
 struct crypto_sha384_ctx {
-	uint64_t opaque[32]; /* holds an mbedtls_sha512_context (216 bytes in 3.6); checked in
-				crypto.c */
+	/* An mbedtls_sha512_context (216 bytes in 3.6); the size is checked in crypto.c. */
+	uint64_t opaque[32];
 };
+/* finish() always releases and wipes the context, whatever it returns. */
 enum crypto_status crypto_sha384_start(struct crypto_sha384_ctx *ctx);
 enum crypto_status crypto_sha384_update(struct crypto_sha384_ctx *ctx, const void *data,
 					size_t len);
@@ -56,15 +57,17 @@ enum crypto_status crypto_hkdf_sha384(const uint8_t *salt, size_t salt_len, cons
 
 /* AES-256-GCM records. The 96-bit nonce is channel (4 bytes BE) || sequence (8 bytes BE). A seal
  * key refuses a sequence that is not strictly greater than the last one it sealed, so a nonce
- * never repeats under one key. open() writes plaintext only when the tag verifies; on failure the
- * output buffer is zeroed. */
+ * never repeats under one key; a refused seal leaves the caller's buffers untouched. open() writes
+ * plaintext only when the tag verifies; on failure the output buffer is zeroed (in place too).
+ * Input and output may be the same buffer but must not otherwise overlap (CRYPTO_ERR_INPUT).
+ * init() does not free a previous key: call free() first when reusing a context. */
 #define CRYPTO_AEAD_KEY_LEN   32
 #define CRYPTO_AEAD_TAG_LEN   16
 #define CRYPTO_AEAD_NONCE_LEN 12
 
 struct crypto_aead {
-	uint64_t opaque[64]; /* holds an mbedtls_gcm_context (400 bytes in 3.6); checked in
-				crypto_aead.c */
+	/* An mbedtls_gcm_context (400 bytes in 3.6); the size is checked in crypto_aead.c. */
+	uint64_t opaque[64];
 	uint32_t channel;
 	bool ready; /* set by init, cleared by free: seal/open on a freed key fail cleanly */
 	bool has_sealed;
@@ -81,14 +84,17 @@ enum crypto_status crypto_aead_open(struct crypto_aead *aead, uint64_t seq, cons
 				    size_t ad_len, const void *ciphertext, size_t len,
 				    void *plaintext, const uint8_t tag[CRYPTO_AEAD_TAG_LEN]);
 
-/* ECDH on P-384 with ephemeral keys. Public keys are uncompressed SEC1 points (0x04 || X || Y). */
+/* ECDH on P-384 with ephemeral keys. Public keys are uncompressed SEC1 points (0x04 || X || Y).
+ * shared() refuses a peer key that is not a point on the curve (CRYPTO_ERR_INPUT) and zeroes the
+ * secret on any failure. generate() starts a fresh pair: free() the old one first. */
 #define CRYPTO_P384_PUB_LEN    97
 #define CRYPTO_P384_SCALAR_LEN 48
 #define CRYPTO_ECDH_SECRET_LEN 48
 
 struct crypto_ecdh {
-	uint64_t opaque[48]; /* mbedTLS group, scalar and point (256 bytes in 3.6); checked in
-				crypto_ecc.c */
+	/* mbedTLS group, scalar and point (256 bytes in 3.6); the size is checked in crypto_ecc.c.
+	 */
+	uint64_t opaque[48];
 	bool ready;
 };
 enum crypto_status crypto_ecdh_generate(struct crypto_ecdh *kp, uint8_t pub[CRYPTO_P384_PUB_LEN]);
@@ -114,7 +120,8 @@ enum crypto_status crypto_ecdsa_p384_sign(const uint8_t priv[CRYPTO_P384_SCALAR_
 					  uint8_t s[CRYPTO_P384_SCALAR_LEN]);
 
 /* Session key schedule: from the ECDH secret and the handshake transcript hash, distinct keys per
- * direction and per channel, plus a key-confirmation value for each role. */
+ * direction and per channel, plus a key-confirmation value for each role (compare those with
+ * crypto_ct_equal). The HKDF labels are documented in crypto_kdf.c. */
 #define CRYPTO_MAX_CHANNELS 16
 enum crypto_role { CRYPTO_ROLE_SOURCE = 0, CRYPTO_ROLE_TARGET = 1 };
 
