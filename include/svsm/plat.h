@@ -59,8 +59,20 @@ unsigned plat_vcpu_count(void);
 void plat_vcpu_request_park(unsigned vcpu);
 /* True once the vCPU has parked after the latest request. */
 bool plat_vcpu_parked(unsigned vcpu);
-/* Lets a parked vCPU return to the guest. */
+/* Lets a parked vCPU return to the guest (with the state it parked with, or the state loaded by
+ * plat_vcpu_load_state). */
 void plat_vcpu_resume(unsigned vcpu);
+
+/* A vCPU's complete architectural state as the platform saves it when the vCPU parks: opaque to
+ * the migration core, which seals it, sends it, and loads it unchanged on the target. */
+#define PLAT_VCPU_STATE_MAX 1024U
+/* Copies a parked vCPU's state; *len gets its size. */
+enum plat_status plat_vcpu_save_state(unsigned vcpu, void *buf, size_t cap, size_t *len);
+/* Loads state into a vCPU that is not running (target side); validates it first, so state
+ * that could escape the guest's privilege level is refused (PLAT_ERR_INPUT). */
+enum plat_status plat_vcpu_load_state(unsigned vcpu, const void *buf, size_t len);
+/* Starts a vCPU that has never run here from the state loaded by plat_vcpu_load_state. */
+void plat_vcpu_start_loaded(unsigned vcpu);
 /* Sends an interrupt to a CPU of the SVSM (guest vCPU or the SVSM's own). */
 void plat_send_ipi(unsigned cpu, uint8_t vector);
 
