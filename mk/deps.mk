@@ -201,7 +201,8 @@ $(BUILD)/tests/unit-libc: $(LIBC_TEST_OBJS)
 	@echo "  LINK    $@"
 	@$(HOST_CC) $(HOST_LDFLAGS) $(SAN_FLAGS) $^ -lm -o $@
 
-# The freestanding mbedTLS archives run on the host against OpenSSL (libssl-dev) as the oracle:
+# The freestanding mbedTLS and libcbor archives run on the host, mbedTLS against OpenSSL
+# (libssl-dev) as the oracle:
 # compiled against the freestanding configuration, linked non-PIE because those objects are not
 # position independent.
 DEPS_FREE_TEST_DIR    := $(BUILD)/host/deps-freestanding
@@ -215,11 +216,11 @@ $(DEPS_FREE_TEST_DIR)/%.o: %.c | $(DEPS_STAMP)
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) $(DEPS_FREE_TEST_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/unit-deps-freestanding: $(DEPS_FREE_TEST_OBJS) $(MBEDTLS_FREE_LIBS)
+$(BUILD)/tests/unit-deps-freestanding: $(DEPS_FREE_TEST_OBJS) $(MBEDTLS_FREE_LIBS) $(CBOR_FREE_LIB)
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
-	@$(HOST_CC) -no-pie $(SAN_FLAGS) $(DEPS_FREE_TEST_OBJS) $(MBEDTLS_FREE_LIBS) -lcrypto \
-		-pthread -o $@
+	@$(HOST_CC) -no-pie $(SAN_FLAGS) $(DEPS_FREE_TEST_OBJS) $(MBEDTLS_FREE_LIBS) \
+		$(CBOR_FREE_LIB) -lcrypto -lm -pthread -o $@
 
 -include $(wildcard $(BUILD)/svsm/libc/*.d $(DEPS_FREE_TEST_DIR)/*/*/*.d $(BUILD)/svsm/linkcheck/*.d $(LIBC_TEST_DIR)/*.d $(LIBC_TEST_DIR)/*/*.d \
 	$(LIBC_TEST_DIR)/*/*/*.d $(LIBC_TEST_DIR)/*/*/*/*.d)

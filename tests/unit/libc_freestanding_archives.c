@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The freestanding mbedTLS archives (the SVSM's build: our headers and configuration, AES-NI,
- * no UDBL division, static heap) run on the host and checked against OpenSSL as an independent
- * oracle. Linked without the hosted archives, as a non-PIE program (the objects are not PIC).
+ * The freestanding mbedTLS and libcbor archives (the SVSM's build: our headers and
+ * configuration, AES-NI, no UDBL division, static heaps) run on the host. mbedTLS is checked
+ * against OpenSSL as an independent oracle. Linked without the hosted archives, as a non-PIE
+ * program (the objects are not position independent).
  */
+#include <cbor.h>
+#include <math.h>
 #include <mbedtls/bignum.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/ecdh.h>
@@ -460,4 +463,139 @@ TEST(libc_freestanding_archives, no_heap_until_static_buffer_is_given)
 	mbedtls_mpi_init(&x);
 	EXPECT_EQ(mbedtls_mpi_lset(&x, 12345), MBEDTLS_ERR_MPI_ALLOC_FAILED);
 	mbedtls_mpi_free(&x);
+}
+
+/* libcbor on a static pool, as the SVSM will run it: a bump allocator that counts live blocks. */
+#define CBOR_POOL_SIZE 4096
+
+static _Alignas(16) unsigned char cbor_pool[CBOR_POOL_SIZE];
+static size_t cbor_pool_used;
+static int cbor_live_blocks;
+
+struct pool_block {
+	size_t size;
+	size_t pad; /* keeps the payload 16-byte aligned */
+};
+
+static void *pool_malloc(size_t size)
+{
+	size_t need = sizeof(struct pool_block) + ((size + 15) & ~(size_t)15);
+	struct pool_block *block;
+
+	if (size > CBOR_POOL_SIZE || need > CBOR_POOL_SIZE - cbor_pool_used) {
+		return NULL;
+	}
+	block = (struct pool_block *)(cbor_pool + cbor_pool_used);
+	block->size = size;
+	cbor_pool_used += need;
+	cbor_live_blocks++;
+	return block + 1;
+}
+
+static void pool_free(void *p)
+{
+	if (p != NULL) {
+		cbor_live_blocks--;
+	}
+}
+
+static void *pool_realloc(void *p, size_t size)
+{
+	void *fresh = pool_malloc(size);
+	size_t old_size;
+
+	if (fresh == NULL || p == NULL) {
+		return fresh;
+	}
+	old_size = ((struct pool_block *)p - 1)->size;
+	memcpy(fresh, p, old_size < size ? old_size : size);
+	pool_free(p);
+	return fresh;
+}
+
+static void use_cbor_pool(void)
+{
+	cbor_pool_used = 0;
+	cbor_live_blocks = 0;
+	cbor_set_allocs(pool_malloc, pool_realloc, pool_free);
+}
+
+TEST(libc_freestanding_archives, cbor_round_trip_on_static_pool)
+{
+	static const unsigned char payload[] = {0xde, 0xad, 0xbe, 0xef, 0x00, 0x01};
+	cbor_item_t *map;
+	cbor_item_t *loaded;
+	struct cbor_load_result result;
+	unsigned char *encoded = NULL;
+	size_t encoded_size = 0;
+	size_t encoded_len;
+	struct cbor_pair *pairs;
+
+	use_cbor_pool();
+	map = cbor_new_definite_map(1);
+	ASSERT_TRUE(map != NULL);
+	ASSERT_TRUE(cbor_map_add(
+	    map, (struct cbor_pair){
+		     .key = cbor_move(cbor_build_uint8(7)),
+		     .value = cbor_move(cbor_build_bytestring(payload, sizeof(payload))),
+		 }));
+	encoded_len = cbor_serialize_alloc(map, &encoded, &encoded_size);
+	ASSERT_GT(encoded_len, sizeof(payload));
+	cbor_decref(&map);
+
+	loaded = cbor_load(encoded, encoded_len, &result);
+	ASSERT_TRUE(loaded != NULL);
+	EXPECT_EQ(result.error.code, CBOR_ERR_NONE);
+	ASSERT_TRUE(cbor_isa_map(loaded));
+	ASSERT_EQ(cbor_map_size(loaded), 1u);
+	pairs = cbor_map_handle(loaded);
+	EXPECT_EQ(cbor_get_uint8(pairs[0].key), 7);
+	ASSERT_EQ(cbor_bytestring_length(pairs[0].value), sizeof(payload));
+	EXPECT_MEMEQ(cbor_bytestring_handle(pairs[0].value), payload, sizeof(payload));
+	cbor_decref(&loaded);
+	pool_free(encoded);
+	EXPECT_EQ(cbor_live_blocks, 0);
+}
+
+/* Truncated input is refused with an error, without crashing or leaking pool blocks. */
+TEST(libc_freestanding_archives, cbor_rejects_truncated_input)
+{
+	static const unsigned char truncated[] = {0xa1, 0x07, 0x46, 0xde, 0xad};
+	struct cbor_load_result result;
+	cbor_item_t *item;
+
+	use_cbor_pool();
+	item = cbor_load(truncated, sizeof(truncated), &result);
+	EXPECT_TRUE(item == NULL);
+	EXPECT_EQ(result.error.code, CBOR_ERR_NOTENOUGHDATA);
+	EXPECT_EQ(cbor_live_blocks, 0);
+}
+
+/* Half-precision floats go through our inline ldexp(): compare with glibc's. */
+TEST(libc_freestanding_archives, cbor_half_floats_decode_like_glibc)
+{
+	static const struct {
+		unsigned char bytes[3];
+		int mantissa;
+		int exponent;
+	} halves[] = {
+	    {{0xf9, 0x3c, 0x00}, 1024, -10}, /* 1.0 */
+	    {{0xf9, 0x00, 0x01}, 1, -24},    /* smallest subnormal */
+	    {{0xf9, 0x7b, 0xff}, 2047, 5},   /* 65504, largest finite */
+	    {{0xf9, 0xc4, 0x00}, -1024, -8}, /* -4.0 */
+	};
+
+	use_cbor_pool();
+	for (size_t i = 0; i < sizeof(halves) / sizeof(halves[0]); i++) {
+		struct cbor_load_result result;
+		cbor_item_t *item = cbor_load(halves[i].bytes, 3, &result);
+		double expected = ldexp(halves[i].mantissa, halves[i].exponent);
+		double got;
+
+		ASSERT_TRUE(item != NULL);
+		got = cbor_float_get_float(item);
+		EXPECT_MEMEQ(&got, &expected, sizeof(got));
+		cbor_decref(&item);
+	}
+	EXPECT_EQ(cbor_live_blocks, 0);
 }
