@@ -278,6 +278,18 @@ static enum igvm_status check_svsm_entry(const struct elf_info *info, struct igv
 			 (unsigned long long)info->entry);
 }
 
+/* The SVSM enters the payload at the start of its window (svsm/core/guest.c). */
+static enum igvm_status check_guest_entry(const struct elf_info *info, struct igvm_error *err)
+{
+	if (info->entry != LAYOUT_GUEST_PAYLOAD_GPA) {
+		return igvm_fail(err, IGVM_ERR_LAYOUT,
+				 "guest ELF: entry 0x%llx is not the start of the payload window "
+				 "0x%llx, where the SVSM enters it",
+				 (unsigned long long)info->entry, LAYOUT_GUEST_PAYLOAD_GPA);
+	}
+	return IGVM_OK;
+}
+
 static enum igvm_status add_elf(struct page_list *list, const uint8_t *buf, size_t len,
 				const struct elf_region *region, struct elf_info *info,
 				struct igvm_error *err)
@@ -495,6 +507,9 @@ static enum igvm_status collect_pages(struct page_list *list, const struct igvm_
 	}
 	if (s == IGVM_OK) {
 		s = add_elf(list, in->guest_elf, in->guest_elf_len, &guest_region, &guest, err);
+	}
+	if (s == IGVM_OK) {
+		s = check_guest_entry(&guest, err);
 	}
 	if (s == IGVM_OK) {
 		s = add_page_tables(list, err);

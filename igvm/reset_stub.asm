@@ -14,9 +14,10 @@
 ;   +0x10  u64 cr3      physical address of the PML4, below 4 GiB
 ;   +0x18  u64 stub_id  "RSTSTUB1", assembled here so the builder can recognise this stub
 
-PAGE_BASE       equ 0xFFFFF000
+%include "svsm/layout.h.inc"
+
+PAGE_BASE       equ LAYOUT_RESET_STUB_GPA
 REAL_CS_BASE    equ 0xFFFF0000
-PLATFORM_NATIVE equ 0           ; LAYOUT_PLATFORM_NATIVE
 MSR_EFER        equ 0xC0000080
 EFER_LME        equ 1 << 8
 EFER_NXE        equ 1 << 11
@@ -92,7 +93,7 @@ halt32:
 	bits 64
 start64:
 	mov rbx, [rel param_entry]
-	mov eax, PLATFORM_NATIVE        ; zero-extends into RAX
+	mov eax, LAYOUT_PLATFORM_NATIVE  ; zero-extends into RAX
 	jmp rbx
 
 	times 0xFF0 - ($ - $$) db 0xF4  ; hlt

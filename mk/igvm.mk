@@ -6,6 +6,7 @@ IGVM_DIR          := $(BUILD)/host/igvm
 IGVM_LIB_SRCS     := $(filter-out igvm/main.c,$(wildcard igvm/*.c))
 IGVM_TOOL         := $(BUILD)/tools/igvm
 IGVM_RESET_STUB   := $(BUILD)/igvm/reset_stub.bin
+IGVM_GEN          := $(BUILD)/igvm/gen
 IGVM_IMAGE        := $(BUILD)/svsm.igvm
 IGVM_TEST_BIN     := $(BUILD)/tests/unit-igvm
 IGVM_TEST_SRCS    := $(wildcard tests/unit/igvm_*.c)
@@ -57,10 +58,16 @@ $(IGVM_TEST_BIN): $(IGVM_TEST_OBJS) $(IGVM_MBEDCRYPTO)
 	@echo "  LINK    $@"
 	@$(HOST_CC) $(HOST_LDFLAGS) $(SAN_FLAGS) $^ -o $@
 
-$(IGVM_RESET_STUB): igvm/reset_stub.asm
+# The stub takes its addresses from include/svsm/layout.h, turned into nasm %defines.
+$(IGVM_GEN)/svsm/layout.h.inc: include/svsm/layout.h
+	@mkdir -p $(@D)
+	@sed -n 's/^#define \([A-Z0-9_]*\)[ \t]*\(0x[0-9A-Fa-f]*\|[0-9][0-9]*\)U*L*L*$$/%define \1 \2/p' \
+		$< > $@
+
+$(IGVM_RESET_STUB): igvm/reset_stub.asm $(IGVM_GEN)/svsm/layout.h.inc
 	@mkdir -p $(@D)
 	@echo "  NASM    $@"
-	@$(NASM) -f bin -Iinclude/ $< -o $@
+	@$(NASM) -f bin -I$(IGVM_GEN)/ $< -o $@
 
 $(IGVM_IMAGE): $(BUILD)/svsm.elf $(BUILD)/guest/guest.elf $(IGVM_RESET_STUB) $(IGVM_POLICY) \
 		$(IGVM_TOOL)

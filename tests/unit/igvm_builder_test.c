@@ -455,6 +455,24 @@ TEST(igvm_builder, rejects_guest_outside_its_region)
 	igvm_test_free_input(&in);
 }
 
+TEST(igvm_builder, rejects_guest_entry_elsewhere)
+{
+	struct igvm_build_input in;
+	struct igvm_image img;
+	struct igvm_error err = {0};
+	const struct test_elf_segment guest[] = {
+	    {LAYOUT_GUEST_PAYLOAD_GPA, 0x100, 0x1000, PF_R | PF_X, 1}};
+
+	igvm_test_small_input(&in);
+	free((void *)in.guest_elf);
+	in.guest_elf =
+	    igvm_test_make_elf(LAYOUT_GUEST_PAYLOAD_GPA + 0x10, guest, 1, &in.guest_elf_len);
+	EXPECT_EQ(build_from(&in, &img, &err), IGVM_ERR_LAYOUT);
+	EXPECT_TRUE(strstr(err.message, "entry") != NULL);
+	igvm_image_free(&img);
+	igvm_test_free_input(&in);
+}
+
 static enum igvm_status read_elf_bytes(const uint8_t *buf, size_t len)
 {
 	struct elf_info info;
