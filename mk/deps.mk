@@ -201,10 +201,9 @@ $(BUILD)/tests/unit-libc: $(LIBC_TEST_OBJS)
 	@echo "  LINK    $@"
 	@$(HOST_CC) $(HOST_LDFLAGS) $(SAN_FLAGS) $^ -lm -o $@
 
-# The freestanding mbedTLS and libcbor archives run on the host, mbedTLS against OpenSSL
-# (libssl-dev) as the oracle:
-# compiled against the freestanding configuration, linked non-PIE because those objects are not
-# position independent.
+# The freestanding mbedTLS and libcbor archives run on the host, mbedTLS checked against OpenSSL
+# (libssl-dev). Compiled against the freestanding configuration and linked non-PIE, because
+# those objects are not position independent.
 DEPS_FREE_TEST_DIR    := $(BUILD)/host/deps-freestanding
 DEPS_FREE_TEST_CFLAGS := $(COMMON_FLAGS) -D_GNU_SOURCE -DSVSM_FREESTANDING=1 $(DEPS_FREE_CFLAGS) \
                          $(SAN_FLAGS)
@@ -222,5 +221,6 @@ $(BUILD)/tests/unit-deps-freestanding: $(DEPS_FREE_TEST_OBJS) $(MBEDTLS_FREE_LIB
 	@$(HOST_CC) -no-pie $(SAN_FLAGS) $(DEPS_FREE_TEST_OBJS) $(MBEDTLS_FREE_LIBS) \
 		$(CBOR_FREE_LIB) -lcrypto -lm -pthread -o $@
 
--include $(wildcard $(BUILD)/svsm/libc/*.d $(DEPS_FREE_TEST_DIR)/*/*/*.d $(BUILD)/svsm/linkcheck/*.d $(LIBC_TEST_DIR)/*.d $(LIBC_TEST_DIR)/*/*.d \
+-include $(wildcard $(BUILD)/svsm/libc/*.d $(BUILD)/svsm/linkcheck/*.d \
+	$(DEPS_FREE_TEST_DIR)/*/*/*.d $(LIBC_TEST_DIR)/*.d $(LIBC_TEST_DIR)/*/*.d \
 	$(LIBC_TEST_DIR)/*/*/*.d $(LIBC_TEST_DIR)/*/*/*/*.d)
