@@ -26,7 +26,8 @@
  * function itself is exported from libmbedcrypto.a when MBEDTLS_AESNI_C is built for x86-64.
  * The two bit values are the CPUID bits that header uses.
  */
-#if defined(MBEDTLS_AESNI_C)
+#if defined(MBEDTLS_AESNI_C) && !defined(MBEDTLS_AES_USE_HARDWARE_ONLY)
+#define BENCH_AESNI_PROBE 1
 int mbedtls_aesni_has_support(unsigned int what);
 #define BENCH_AESNI_AES	  0x02000000u
 #define BENCH_AESNI_CLMUL 0x00000002u
@@ -177,7 +178,7 @@ static bool copy_record(uint64_t index)
 
 static void print_aesni_status(void)
 {
-#if defined(MBEDTLS_AESNI_C)
+#if defined(BENCH_AESNI_PROBE)
 	bool aes = mbedtls_aesni_has_support(BENCH_AESNI_AES) != 0;
 	bool clmul = mbedtls_aesni_has_support(BENCH_AESNI_CLMUL) != 0;
 
@@ -185,6 +186,8 @@ static void print_aesni_status(void)
 	       "PCLMULQDQ %s -> %s\n",
 	       aes ? "yes" : "no", clmul ? "yes" : "no",
 	       aes && clmul ? "hardware AES and GHASH in use" : "software fallback in use");
+#elif defined(MBEDTLS_AESNI_C)
+	printf("mbedTLS AES-NI: built with MBEDTLS_AES_USE_HARDWARE_ONLY: hardware AES always\n");
 #else
 	printf("mbedTLS AES-NI: not built in (MBEDTLS_AESNI_C undefined): software AES\n");
 #endif
