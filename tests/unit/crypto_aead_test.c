@@ -430,3 +430,18 @@ TEST(crypto_aead, freed_context_is_wiped_and_refuses_use)
 	EXPECT_EQ(crypto_aead_open(&aead, 1, NULL, 0, buf, sizeof(buf), buf, tag),
 		  CRYPTO_ERR_NOT_READY);
 }
+
+TEST(crypto_aead, empty_record_authenticates_ad_only)
+{
+	static const uint8_t key[CRYPTO_AEAD_KEY_LEN] = {0x42};
+	uint8_t ad[8] = "end mark";
+	uint8_t tag[CRYPTO_AEAD_TAG_LEN];
+	struct crypto_aead aead;
+
+	ASSERT_EQ(crypto_aead_init(&aead, key, 4), CRYPTO_OK);
+	ASSERT_EQ(crypto_aead_seal(&aead, 9, ad, sizeof(ad), NULL, 0, NULL, tag), CRYPTO_OK);
+	EXPECT_EQ(crypto_aead_open(&aead, 9, ad, sizeof(ad), NULL, 0, NULL, tag), CRYPTO_OK);
+	ad[0] ^= 1;
+	EXPECT_EQ(crypto_aead_open(&aead, 9, ad, sizeof(ad), NULL, 0, NULL, tag), CRYPTO_ERR_AUTH);
+	crypto_aead_free(&aead);
+}
