@@ -68,6 +68,7 @@ static bool static_heap_is_empty(void)
 /* Entropy for the DRBG from OpenSSL, standing in for the SVSM's RDSEED source. */
 static int openssl_entropy(void *data, unsigned char *out, size_t len, size_t *olen)
 {
+	(void)data;
 	if (RAND_bytes(out, (int)len) != 1) {
 		return MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
 	}
@@ -248,7 +249,7 @@ TEST(libc_freestanding_archives, bignum_division_matches_openssl)
 	mbedtls_mpi_init(&b);
 	mbedtls_mpi_init(&q);
 	mbedtls_mpi_init(&r);
-	for (unsigned round = 0; round < 50; round++) {
+	for (size_t round = 0; round < 50; round++) {
 		size_t b_len = 1 + (round * 7) % sizeof(b_bytes);
 
 		RAND_bytes(a_bytes, sizeof(a_bytes));

@@ -18,7 +18,7 @@
 #define MAX_N  200
 #define ALIGNS 16
 
-static void fill_pattern(unsigned char *p, size_t n, unsigned seed)
+static void fill_pattern(unsigned char *p, size_t n, size_t seed)
 {
 	for (size_t i = 0; i < n; i++) {
 		p[i] = (unsigned char)(seed * 31 + i * 7 + (i >> 3));
@@ -55,7 +55,8 @@ TEST(libc_string, memset_every_alignment_and_length)
 		for (size_t n = 0; n <= MAX_N; n++) {
 			memset(ours, GUARD, sizeof(ours));
 			memset(expected, GUARD, sizeof(expected));
-			memset(expected + off, 0x1234, n); /* only the low byte counts */
+			memset(expected + off, 0x34, n);
+			/* Only the low byte of the fill value counts. */
 			EXPECT_TRUE(svsm_memset(ours + off, 0x1234, n) == ours + off);
 			ASSERT_MEMEQ(ours, expected, sizeof(ours));
 		}

@@ -205,23 +205,29 @@ static bool parse_spec(const char **fmt, struct spec *spec, va_list *ap)
 	return true;
 }
 
+/* On x86-64 (LP64) long, long long, intmax_t, ptrdiff_t and size_t are all 64 bits with one
+ * representation, so the 64-bit modifiers share one va_arg() per signedness. */
+_Static_assert(sizeof(long) == 8 && sizeof(long long) == 8, "LP64");
+_Static_assert(__builtin_types_compatible_p(intmax_t, long), "intmax_t is long");
+_Static_assert(__builtin_types_compatible_p(ptrdiff_t, long), "ptrdiff_t is long");
+_Static_assert(__builtin_types_compatible_p(size_t, unsigned long), "size_t is unsigned long");
+
+static bool is_64_bit(enum length_mod length)
+{
+	return length == LEN_LONG || length == LEN_LONG_LONG || length == LEN_SIZE ||
+	       length == LEN_INTMAX || length == LEN_PTRDIFF;
+}
+
 static int64_t fetch_signed(const struct spec *spec, va_list *ap)
 {
+	if (is_64_bit(spec->length)) {
+		return va_arg(*ap, long);
+	}
 	switch (spec->length) {
 	case LEN_CHAR:
 		return (signed char)va_arg(*ap, int);
 	case LEN_SHORT:
 		return (short)va_arg(*ap, int);
-	case LEN_LONG:
-		return va_arg(*ap, long);
-	case LEN_LONG_LONG:
-		return va_arg(*ap, long long);
-	case LEN_SIZE:
-		return (int64_t)va_arg(*ap, size_t);
-	case LEN_INTMAX:
-		return va_arg(*ap, intmax_t);
-	case LEN_PTRDIFF:
-		return va_arg(*ap, ptrdiff_t);
 	default:
 		return va_arg(*ap, int);
 	}
@@ -229,21 +235,14 @@ static int64_t fetch_signed(const struct spec *spec, va_list *ap)
 
 static uint64_t fetch_unsigned(const struct spec *spec, va_list *ap)
 {
+	if (is_64_bit(spec->length)) {
+		return va_arg(*ap, unsigned long);
+	}
 	switch (spec->length) {
 	case LEN_CHAR:
 		return (unsigned char)va_arg(*ap, unsigned int);
 	case LEN_SHORT:
 		return (unsigned short)va_arg(*ap, unsigned int);
-	case LEN_LONG:
-		return va_arg(*ap, unsigned long);
-	case LEN_LONG_LONG:
-		return va_arg(*ap, unsigned long long);
-	case LEN_SIZE:
-		return va_arg(*ap, size_t);
-	case LEN_INTMAX:
-		return va_arg(*ap, uintmax_t);
-	case LEN_PTRDIFF:
-		return (uint64_t)va_arg(*ap, ptrdiff_t);
 	default:
 		return va_arg(*ap, unsigned int);
 	}
@@ -438,7 +437,7 @@ int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list
 	}
 	va_end(args);
 	if (size > 0) {
-		out.buf[out.len < size ? out.len : size - 1] = '\0';
+		buf[out.len < size ? out.len : size - 1] = '\0';
 	}
 	return out.len > INT_MAX ? -1 : (int)out.len;
 }

@@ -12,6 +12,9 @@
 
 void panic_at(const char *file, int line, const char *fmt, ...)
 {
+	(void)file;
+	(void)line;
+	(void)fmt;
 	for (;;) {
 		__asm__ volatile("hlt");
 	}
@@ -19,14 +22,18 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 
 void *malloc(size_t size)
 {
+	(void)size;
 	return NULL;
 }
 
 void *realloc(void *ptr, size_t size)
 {
+	(void)ptr;
+	(void)size;
 	return NULL;
 }
 
 void free(void *ptr)
 {
+	(void)ptr;
 }
