@@ -53,6 +53,11 @@ static enum igvm_status check_writable(const struct igvm_image *img, struct igvm
 			return igvm_fail(err, IGVM_ERR_INVALID,
 					 "header %zu: VP_CONTEXT without data", i);
 		}
+		if (h->data != NULL && !header_carries_data(h)) {
+			return igvm_fail(err, IGVM_ERR_INVALID,
+					 "header %zu: %s cannot carry a data page", i,
+					 igvm_header_type_name(h->type));
+		}
 	}
 	return IGVM_OK;
 }

@@ -290,6 +290,25 @@ TEST(igvm_parser, writer_refuses_wrong_order)
 	igvm_image_free(&img);
 }
 
+TEST(igvm_parser, writer_refuses_data_on_a_header_without_offset)
+{
+	struct igvm_image img;
+	struct igvm_error err = {0};
+	struct igvm_parameter_area area = {.number_of_bytes = IGVM_PAGE_SIZE};
+	uint8_t page[IGVM_PAGE_SIZE] = {1};
+	uint8_t *out = NULL;
+	size_t len = 0;
+
+	igvm_image_init(&img, IGVM_FORMAT_VERSION_1);
+	CHECK(igvm_add_platform(&img, 1, IGVM_PLATFORM_SEV_SNP, NULL) == IGVM_OK);
+	CHECK(igvm_image_append(&img, IGVM_VHT_PARAMETER_AREA, &area, sizeof(area), page, NULL) ==
+	      IGVM_OK);
+	EXPECT_EQ(igvm_image_serialize(&img, &out, &len, &err), IGVM_ERR_INVALID);
+	EXPECT_TRUE(strstr(err.message, "PARAMETER_AREA") != NULL);
+	EXPECT_TRUE(out == NULL);
+	igvm_image_free(&img);
+}
+
 TEST(igvm_parser, non_zero_padding)
 {
 	struct file f = small_file();
