@@ -192,9 +192,11 @@ write_source_entry() {
 	printf '%s\n' "$entry" | as_root tee "$SOURCE_LIST" >/dev/null
 }
 
+# grep without -q reads all input: an early exit would kill apt-cache with SIGPIPE, which
+# pipefail reports as a failure.
 source_version_known() {
 	local pkg=$1 version=$2
-	apt-cache showsrc "$pkg" 2>/dev/null | grep -qx "Version: $version"
+	apt-cache showsrc "$pkg" 2>/dev/null | grep -x "Version: $version" >/dev/null
 }
 
 tarballs_cached() {
