@@ -5,7 +5,9 @@
  * turn these loops back into calls to themselves.
  *
  * memcpy/memset use "rep movsb/stosb": fast on every CPU with ERMS (all SEV-SNP hosts) and free
- * of SSE. Page-sized copies of guest memory go through memcpy, so this is the hot path.
+ * of SSE. Page-sized copies of guest memory go through memcpy, so this is the hot path. They rely
+ * on the direction flag being clear, as the SysV ABI guarantees at every call; SVSM entry code
+ * that could inherit DF=1 must clear it (cld) before calling C.
  */
 #include <stdint.h>
 #include <string.h>
