@@ -70,6 +70,23 @@ static _Noreturn void back_to_loop(struct vcpu *v)
 	call_on_stack(percpu_stack_top(v->cpu), vcpu_loop, v);
 }
 
+/* A state that will be IRETQ'd to must describe ring 3 and nothing that could escape it. */
+static void sanitize_guest_frame(struct trap_frame *f)
+{
+	f->cs = SEL_USER_CODE;
+	f->ss = SEL_USER_DATA;
+	f->rflags = (f->rflags | RFLAGS_IF | 0x2) & ~(RFLAGS_IOPL | RFLAGS_NT);
+}
+
+static _Noreturn void enter_loaded_state(struct vcpu *v)
+{
+	struct trap_frame f = v->regs;
+
+	sanitize_guest_frame(&f);
+	restore_fpu(v);
+	trap_return_to(&f);
+}
+
 static _Noreturn void enter_guest(struct vcpu *v)
 {
 	/* Built on this stack, below its top: trap_return_to() pops it and the stack is dead after
@@ -103,6 +120,10 @@ static _Noreturn void vcpu_loop(void *arg)
 	v->stop_requested = 0;
 	v->park_requested = 0;
 	__atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_RELEASE);
+	if (v->start_from_regs) {
+		v->start_from_regs = false;
+		enter_loaded_state(v);
+	}
 	enter_guest(v);
 }
 
@@ -212,11 +233,7 @@ static void park(struct vcpu *v, struct trap_frame *frame)
 	if (v->stop_requested) {
 		return;
 	}
-	/* The saved state may have been replaced (restore on a migration target); it must still
-	 * describe ring 3, so a forged state can never return into the SVSM's ring 0. */
-	v->regs.cs = SEL_USER_CODE;
-	v->regs.ss = SEL_USER_DATA;
-	v->regs.rflags = (v->regs.rflags | RFLAGS_IF | 0x2) & ~(RFLAGS_IOPL | RFLAGS_NT);
+	sanitize_guest_frame(&v->regs);
 	*frame = v->regs;
 	restore_fpu(v);
 	__atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_RELEASE);
@@ -236,4 +253,66 @@ void vcpu_before_guest_return(struct trap_frame *frame)
 		__atomic_store_n(&v->state, VCPU_IDLE, __ATOMIC_RELEASE);
 		back_to_loop(v);
 	}
+}
+
+bool vcpu_save_state(unsigned index, struct vcpu_saved_state *out)
+{
+	struct vcpu *v = vcpu_get(index);
+
+	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_PARKED) {
+		return false;
+	}
+	memset(out, 0, sizeof(*out));
+	out->magic = VCPU_STATE_MAGIC;
+	out->version = VCPU_STATE_VERSION;
+	out->size = sizeof(*out);
+	out->regs = v->regs;
+	memcpy(out->fpu, v->fpu, sizeof(out->fpu));
+	return true;
+}
+
+static bool user_canonical(uint64_t va)
+{
+	return va < (1ULL << 47);
+}
+
+/* State from the stream was authenticated, but is still checked like any input: whatever it
+ * says, it must not be able to fault the SVSM (FXRSTOR of reserved MXCSR bits) or leave ring 3. */
+static bool state_acceptable(const struct vcpu_saved_state *s)
+{
+	uint32_t mxcsr;
+
+	if (s->magic != VCPU_STATE_MAGIC || s->version != VCPU_STATE_VERSION ||
+	    s->size != sizeof(*s)) {
+		return false;
+	}
+	if (s->regs.cs != SEL_USER_CODE || s->regs.ss != SEL_USER_DATA ||
+	    !user_canonical(s->regs.rip) || !user_canonical(s->regs.rsp) ||
+	    (s->regs.rflags & (RFLAGS_IOPL | RFLAGS_NT)) != 0) {
+		return false;
+	}
+	memcpy(&mxcsr, &s->fpu[24], sizeof(mxcsr));
+	return (mxcsr & 0xFFFF0000U) == 0;
+}
+
+bool vcpu_load_state(unsigned index, const struct vcpu_saved_state *in)
+{
+	struct vcpu *v = vcpu_get(index);
+
+	if (v->state != VCPU_IDLE || !state_acceptable(in)) {
+		return false;
+	}
+	v->regs = in->regs;
+	memcpy(v->fpu, in->fpu, sizeof(v->fpu));
+	v->start_from_regs = true;
+	return true;
+}
+
+void vcpu_start_loaded(unsigned index)
+{
+	struct vcpu *v = vcpu_get(index);
+
+	CHECK(v->state == VCPU_IDLE && v->start_from_regs);
+	__atomic_store_n(&v->start_requested, 1U, __ATOMIC_RELEASE);
+	kick(v);
 }

@@ -33,6 +33,7 @@ struct vcpu {
 	volatile uint32_t start_requested;
 	volatile uint32_t stop_requested;
 	volatile uint32_t park_requested;
+	bool start_from_regs; /* start from `regs`/`fpu` (loaded state) instead of the payload entry */
 	gpa_t start_info;
 	uint64_t start_rip;
 	uint64_t start_rsp;
@@ -59,6 +60,25 @@ void vcpu_start(unsigned index, gpa_t info, uint64_t rip, uint64_t rsp);
 void vcpu_stop(unsigned index);
 void vcpu_request_park(unsigned index);
 void vcpu_resume(unsigned index);
+/* Migration: the saved state of a PARKED vCPU, and loading state into an IDLE vCPU that then
+ * starts from it (vcpu_start_loaded). */
+#define VCPU_STATE_MAGIC   0x31544154535550FULL
+#define VCPU_STATE_VERSION 1U
+struct vcpu_saved_state {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t size;
+	struct trap_frame regs;
+	uint8_t fpu[512];
+};
+ABI_SIZE(struct vcpu_saved_state, 16 + 176 + 512);
+ABI_OFFSET(struct vcpu_saved_state, regs, 16);
+ABI_OFFSET(struct vcpu_saved_state, fpu, 192);
+
+bool vcpu_save_state(unsigned index, struct vcpu_saved_state *out);
+bool vcpu_load_state(unsigned index, const struct vcpu_saved_state *in);
+void vcpu_start_loaded(unsigned index);
+
 /* Waits until the vCPU reaches `state` or the timeout passes. */
 bool vcpu_wait_state(unsigned index, enum vcpu_state state, uint64_t timeout_ns);
 

@@ -164,6 +164,35 @@ void plat_vcpu_resume(unsigned vcpu)
 	vcpu_resume(vcpu);
 }
 
+enum plat_status plat_vcpu_save_state(unsigned vcpu, void *buf, size_t cap, size_t *len)
+{
+	struct vcpu_saved_state state;
+
+	if (vcpu >= vcpu_count() || cap < sizeof(state) || !vcpu_save_state(vcpu, &state)) {
+		return PLAT_ERR_INPUT;
+	}
+	memcpy(buf, &state, sizeof(state));
+	*len = sizeof(state);
+	memset(&state, 0, sizeof(state));
+	return PLAT_OK;
+}
+
+enum plat_status plat_vcpu_load_state(unsigned vcpu, const void *buf, size_t len)
+{
+	struct vcpu_saved_state state;
+
+	if (vcpu >= vcpu_count() || len != sizeof(state)) {
+		return PLAT_ERR_INPUT;
+	}
+	memcpy(&state, buf, sizeof(state));
+	return vcpu_load_state(vcpu, &state) ? PLAT_OK : PLAT_ERR_INPUT;
+}
+
+void plat_vcpu_start_loaded(unsigned vcpu)
+{
+	vcpu_start_loaded(vcpu);
+}
+
 void plat_send_ipi(unsigned cpu, uint8_t vector)
 {
 	CHECK(cpu < cpu_count);
