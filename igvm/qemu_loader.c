@@ -286,6 +286,18 @@ static enum igvm_status check_placement(struct load_ctx *c)
 	return IGVM_OK;
 }
 
+/* The CPU starts at 0xFFFFFFF0; without a page there the guest would run zeros. */
+static enum igvm_status check_reset_vector(const struct load_ctx *c)
+{
+	for (size_t i = 0; i < c->page_count; i++) {
+		if (c->pages[i].gpa == QEMU_BIOS_BASE + QEMU_BIOS_SIZE - IGVM_PAGE_SIZE) {
+			return IGVM_OK;
+		}
+	}
+	return igvm_fail(c->err, IGVM_ERR_INVALID,
+			 "the NATIVE platform loads no page at the reset vector 0xFFFFFFF0");
+}
+
 static enum igvm_status append_run(struct qemu_plan *plan, const struct loaded_page *pages,
 				   size_t count, struct igvm_error *err)
 {
@@ -396,6 +408,9 @@ enum igvm_status qemu_plan_native(const struct igvm_image *img, uint64_t memory_
 	if (status == IGVM_OK) {
 		qsort(c.pages, c.page_count, sizeof(*c.pages), compare_loaded);
 		status = check_placement(&c);
+	}
+	if (status == IGVM_OK) {
+		status = check_reset_vector(&c);
 	}
 	if (status == IGVM_OK) {
 		status = build_blobs(&c, plan);

@@ -220,6 +220,28 @@ TEST(igvm_qemu, native_vp_context_is_rejected)
 	igvm_image_free(&img);
 }
 
+TEST(igvm_qemu, needs_a_page_at_the_reset_vector)
+{
+	struct igvm_image img;
+	struct qemu_plan plan;
+	struct igvm_error err = {0};
+	uint8_t page[IGVM_PAGE_SIZE] = {1};
+
+	igvm_image_init(&img, IGVM_FORMAT_VERSION_2);
+	ASSERT_EQ(igvm_add_platform(&img, 1, IGVM_PLATFORM_SEV_SNP, &err), IGVM_OK);
+	ASSERT_EQ(igvm_add_platform(&img, 2, IGVM_PLATFORM_NATIVE, &err), IGVM_OK);
+	ASSERT_EQ(igvm_add_page(&img, gpa_init(0x100000), 3, 0, 0, page, &err), IGVM_OK);
+	EXPECT_EQ(qemu_plan_native(&img, TEST_MEMORY, 1, &plan, &err), IGVM_ERR_INVALID);
+	EXPECT_TRUE(strstr(err.message, "reset vector") != NULL);
+	qemu_plan_free(&plan);
+	ASSERT_EQ(igvm_add_page(&img, gpa_init(LAYOUT_RESET_STUB_GPA), 2, 0, 0, page, &err),
+		  IGVM_OK);
+	EXPECT_EQ(qemu_plan_native(&img, TEST_MEMORY, 1, &plan, &err), IGVM_OK);
+	EXPECT_EQ(plan.blob_count, 2U); /* the SVSM page and the digest page */
+	qemu_plan_free(&plan);
+	igvm_image_free(&img);
+}
+
 static char *make_temp_dir(void)
 {
 	const char *base = getenv("TMPDIR");
