@@ -179,6 +179,7 @@ static void svsm_heap_install_once(void)
 
 static int drbg_entropy(void *unused, unsigned char *buf, size_t len)
 {
+	(void)unused;
 	return plat_get_entropy(buf, len) == PLAT_OK ? 0
 						     : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
 }
@@ -252,6 +253,7 @@ int crypto_drbg_rng(void *p_rng, unsigned char *out, size_t len)
 {
 	int ret = MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
 
+	(void)p_rng;
 	drbg_lock();
 	if (drbg_ready) {
 		ret = drbg_generate_locked(out, len);

@@ -45,6 +45,6 @@ void crypto_heap_uninstall(void);
  * with mbedTLS 3.6.6 and our config. 64 KiB leaves room for a second session or larger
  * certificates; the test fails if the need ever outgrows the pool.
  */
-#define CRYPTO_HEAP_SIZE (64u * 1024u)
+#define CRYPTO_HEAP_SIZE ((size_t)64 * 1024)
 
 #endif

@@ -101,7 +101,7 @@ static void report_scalar_be(size_t offset, uint8_t out[CRYPTO_P384_SCALAR_LEN])
 	}
 }
 
-#define HEAP_PROBE_MAX	(1024u * 1024u)
+#define HEAP_PROBE_MAX	((size_t)1024 * 1024)
 #define HEAP_PROBE_STEP 256u
 
 static unsigned char probe_pool[HEAP_PROBE_MAX] __attribute__((aligned(16)));
@@ -274,9 +274,9 @@ TEST(crypto_heap, svsm_pool_fits_measured_peak)
 	ASSERT_EQ(crypto_init(), CRYPTO_OK);
 	needed = smallest_fitting_pool();
 	ASSERT_GT(needed, (size_t)0);
-	test_log("  [heap] SVSM workload needs a %zu-byte pool; CRYPTO_HEAP_SIZE is %u bytes\n",
+	test_log("  [heap] SVSM workload needs a %zu-byte pool; CRYPTO_HEAP_SIZE is %zu bytes\n",
 		 needed, CRYPTO_HEAP_SIZE);
-	EXPECT_LE(needed, (size_t)CRYPTO_HEAP_SIZE);
+	EXPECT_LE(needed, CRYPTO_HEAP_SIZE);
 	EXPECT_TRUE(workload_fits(CRYPTO_HEAP_SIZE));
 	/* Below the measured size it must fail cleanly rather than corrupt anything. */
 	EXPECT_FALSE(workload_fits(needed - HEAP_PROBE_STEP));

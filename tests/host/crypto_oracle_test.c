@@ -67,7 +67,7 @@ TEST(crypto_oracle, hkdf_sha384_matches_openssl)
 	static uint8_t info[200];
 	static uint8_t ours[255 * CRYPTO_SHA384_LEN];
 	static uint8_t theirs[255 * CRYPTO_SHA384_LEN];
-	static const size_t fixed_lengths[] = {1, 32, 47, 48, 49, 96, 255 * CRYPTO_SHA384_LEN};
+	static const size_t fixed_lengths[] = {1, 32, 47, 48, 49, 96, sizeof(ours)};
 	unsigned mismatches = 0;
 
 	ASSERT_EQ(crypto_init(), CRYPTO_OK);
@@ -95,9 +95,11 @@ static bool expand_label(const uint8_t prk[CRYPTO_SHA384_LEN], const char *label
 			 const uint32_t *channel, uint8_t *out, size_t out_len)
 {
 	uint8_t info[64];
-	size_t len = strlen(label);
+	size_t len = 0;
 
-	memcpy(info, label, len);
+	for (; label[len] != '\0'; len++) {
+		info[len] = (uint8_t)label[len];
+	}
 	if (channel != NULL) {
 		info[len++] = (uint8_t)(*channel >> 24);
 		info[len++] = (uint8_t)(*channel >> 16);
@@ -282,8 +284,8 @@ TEST(crypto_oracle, ecdh_agrees_with_openssl)
 	struct crypto_ecdh ours;
 	uint8_t our_pub[CRYPTO_P384_PUB_LEN];
 	uint8_t their_pub[CRYPTO_P384_PUB_LEN];
-	uint8_t our_secret[CRYPTO_ECDH_SECRET_LEN];
-	uint8_t their_secret[CRYPTO_ECDH_SECRET_LEN];
+	uint8_t our_secret[CRYPTO_ECDH_SECRET_LEN] = {0};
+	uint8_t their_secret[CRYPTO_ECDH_SECRET_LEN] = {0};
 	EVP_PKEY *theirs;
 	EVP_PKEY *our_pub_key;
 

@@ -293,7 +293,7 @@ TEST(crypto_keys, channel_keys_do_not_depend_on_channel_count)
 	EXPECT_MEMEQ(keys_a.confirm_target, keys_b.confirm_target, CRYPTO_SHA384_LEN);
 	/* Unused channel slots stay zero. */
 	EXPECT_TRUE(crypto_test_all_bytes(keys_a.source_to_target[2], 0,
-					  (CRYPTO_MAX_CHANNELS - 2) * CRYPTO_AEAD_KEY_LEN));
+					  (size_t)(CRYPTO_MAX_CHANNELS - 2) * CRYPTO_AEAD_KEY_LEN));
 	crypto_session_keys_wipe(&keys_a);
 	crypto_session_keys_wipe(&keys_b);
 }

@@ -118,7 +118,7 @@ TEST(crypto_init, concurrent_random_draws_are_distinct)
 	pthread_t threads[DRAW_THREADS];
 	unsigned failures = 0;
 	unsigned duplicates = 0;
-	const size_t total = DRAW_THREADS * DRAWS_EACH;
+	const size_t total = (size_t)DRAW_THREADS * DRAWS_EACH;
 	const uint8_t(*flat)[16] = (const uint8_t(*)[16])drawn;
 
 	ASSERT_EQ(crypto_init(), CRYPTO_OK);

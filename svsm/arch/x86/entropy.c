@@ -42,17 +42,21 @@ static bool cpu_has_rdseed(void)
 
 static bool draw_rdseed(uint64_t *out)
 {
+	uint64_t value;
 	uint8_t ok;
 
-	__asm__ volatile("rdseed %0; setc %1" : "=r"(*out), "=qm"(ok) : : "cc");
+	__asm__ volatile("rdseed %0; setc %1" : "=r"(value), "=qm"(ok) : : "cc");
+	*out = value;
 	return ok != 0;
 }
 
 static bool draw_rdrand(uint64_t *out)
 {
+	uint64_t value;
 	uint8_t ok;
 
-	__asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok) : : "cc");
+	__asm__ volatile("rdrand %0; setc %1" : "=r"(value), "=qm"(ok) : : "cc");
+	*out = value;
 	return ok != 0;
 }
 
