@@ -178,6 +178,30 @@ struct elf_region {
 	uint64_t end;
 };
 
+/* Ranges inside the ELF regions that no segment may use. */
+static const struct elf_region excluded_ranges[] = {
+    {"the MigrationPage region (shared with the host)", LAYOUT_MIGRATION_GPA,
+     LAYOUT_MIGRATION_GPA + LAYOUT_MIGRATION_MAX},
+};
+
+static enum igvm_status check_excluded(const struct elf_segment *s, const char *what,
+				       struct igvm_error *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(excluded_ranges); i++) {
+		const struct elf_region *x = &excluded_ranges[i];
+
+		if (s->paddr < x->end && x->start < s->paddr + s->memsz) {
+			return igvm_fail(err, IGVM_ERR_LAYOUT,
+					 "%s: segment at 0x%llx (+0x%llx) overlaps %s [0x%llx, "
+					 "0x%llx)",
+					 what, (unsigned long long)s->paddr,
+					 (unsigned long long)s->memsz, x->what,
+					 (unsigned long long)x->start, (unsigned long long)x->end);
+		}
+	}
+	return IGVM_OK;
+}
+
 static enum igvm_status check_segments(const struct elf_info *info, const struct elf_region *r,
 				       struct igvm_error *err)
 {
@@ -191,6 +215,9 @@ static enum igvm_status check_segments(const struct elf_info *info, const struct
 					 r->what, (unsigned long long)s->paddr,
 					 (unsigned long long)s->memsz, (unsigned long long)r->start,
 					 (unsigned long long)r->end);
+		}
+		if (check_excluded(s, r->what, err) != IGVM_OK) {
+			return IGVM_ERR_LAYOUT;
 		}
 		for (size_t j = 0; j < i; j++) {
 			const struct elf_segment *o = &info->segments[j];

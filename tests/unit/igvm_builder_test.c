@@ -425,6 +425,9 @@ TEST(igvm_builder, rejects_bad_layout)
 						   {0x101000, 0x100, 0x1000, PF_R | PF_W, 1}};
 	const struct test_elf_segment nx_entry[] = {{0x100000, 0x100, 0x1000, PF_R | PF_W, 1}};
 	const struct test_elf_segment ok[] = {{0x100000, 0x100, 0x1000, PF_R | PF_X, 1}};
+	const struct test_elf_segment migration[] = {
+	    {0x100000, 0x100, 0x1000, PF_R | PF_X, 1},
+	    {LAYOUT_MIGRATION_GPA - 0x1000, 0, 0x2000, PF_R | PF_W, 1}};
 
 	EXPECT_EQ(build_with_svsm(0x60000, below, 1, &err), IGVM_ERR_LAYOUT);
 	EXPECT_TRUE(strstr(err.message, "outside its region") != NULL);
@@ -435,6 +438,8 @@ TEST(igvm_builder, rejects_bad_layout)
 	EXPECT_EQ(build_with_svsm(0x200000, ok, 1, &err), IGVM_ERR_LAYOUT);
 	EXPECT_TRUE(strstr(err.message, "entry") != NULL);
 	EXPECT_EQ(build_with_svsm(0x100000, ok, 1, &err), IGVM_OK);
+	EXPECT_EQ(build_with_svsm(0x100000, migration, 2, &err), IGVM_ERR_LAYOUT);
+	EXPECT_TRUE(strstr(err.message, "MigrationPage") != NULL);
 }
 
 TEST(igvm_builder, rejects_guest_outside_its_region)
