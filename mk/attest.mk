@@ -66,7 +66,7 @@ $(EMU_PSP_GENERATED_SRC): $(ATTEST_GEN)
 	$(ATTEST_GEN) gen-test-chain --out-dir $(@D)
 
 # --- svsm-attest CLI --------------------------------------------------------------------------
-ATTEST_CLI_SRCS := $(sort $(wildcard host/attest/cli_*.c)) host/attest/der.c
+ATTEST_CLI_SRCS := $(sort $(wildcard host/attest/cli_*.c))
 ATTEST_CLI_OBJS := $(patsubst %.c,$(ATTEST_TOOL_DIR)/%.o,$(ATTEST_CLI_SRCS) $(ATTEST_SRCS) \
 	$(EMU_PSP_SRCS) $(ATTEST_CRYPTO_SRCS) host/lib/host_env.c) $(ATTEST_TOOL_DIR)/emu_keys.o
 
@@ -95,7 +95,7 @@ $(ATTEST_TEST_BIN): $(ATTEST_TEST_OBJS) $(MBEDTLS_HOSTED_LIBS)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(ATTEST_TEST_OBJS) $(MBEDTLS_HOSTED_LIBS) \
 		$(HOST_LDFLAGS) -o $@
 
-ALL_TARGETS    += $(ATTEST_FREE_OBJS) $(EMU_PSP_FREE_OBJS) $(ATTEST_TEST_BIN)
+ALL_TARGETS    += $(ATTEST_FREE_OBJS) $(EMU_PSP_FREE_OBJS) $(SVSM_ATTEST) $(ATTEST_TEST_BIN)
 HOST_TEST_BINS += $(ATTEST_TEST_BIN)
 
 -include $(wildcard $(ATTEST_FREE_DIR)/*.d) $(ATTEST_TEST_OBJS:.o=.d) $(ATTEST_CLI_OBJS:.o=.d) \

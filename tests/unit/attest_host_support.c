@@ -66,9 +66,32 @@ static bool read_whole_file(const char *path, uint8_t **data, size_t *len)
 	return true;
 }
 
-bool attest_fixture_load(const char *name, struct attest_fixture *out)
+/* make exports SVSM_SNP_FIXTURES; the test-host rule also passes SHARED_DIR. */
+static bool fixture_path(const char *name, char *path, size_t cap)
 {
 	const char *dir = getenv("SVSM_SNP_FIXTURES");
+	const char *shared = getenv("SHARED_DIR");
+	size_t n;
+
+	if (dir != NULL && dir[0] != '\0') {
+		n = (size_t)snprintf(path, cap, "%s/%s", dir, name);
+	} else if (shared != NULL && shared[0] != '\0') {
+		n = (size_t)snprintf(path, cap, "%s/fixtures/snp/%s", shared, name);
+	} else {
+		test_fail_at(__FILE__, __LINE__,
+			     "neither SVSM_SNP_FIXTURES nor SHARED_DIR is set: run through make "
+			     "(fixtures live in $(SHARED_DIR)/fixtures/snp)");
+		return false;
+	}
+	if (n >= cap) {
+		test_fail_at(__FILE__, __LINE__, "fixture path for %s too long", name);
+		return false;
+	}
+	return true;
+}
+
+bool attest_fixture_load(const char *name, struct attest_fixture *out)
+{
 	char path[4096];
 	size_t slot;
 
@@ -78,15 +101,11 @@ bool attest_fixture_load(const char *name, struct attest_fixture *out)
 			return true;
 		}
 	}
-	if (dir == NULL || dir[0] == '\0') {
-		test_fail_at(__FILE__, __LINE__,
-			     "SVSM_SNP_FIXTURES is not set: run through make (it points at "
-			     "$(SHARED_DIR)/fixtures/snp)");
+	if (slot == FIXTURE_SLOTS || strlen(name) >= sizeof(cache[slot].name)) {
+		test_fail_at(__FILE__, __LINE__, "fixture %s: name too long or cache full", name);
 		return false;
 	}
-	if (slot == FIXTURE_SLOTS || strlen(name) >= sizeof(cache[slot].name) ||
-	    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path)) {
-		test_fail_at(__FILE__, __LINE__, "fixture %s: name or path too long", name);
+	if (!fixture_path(name, path, sizeof(path))) {
 		return false;
 	}
 	if (!read_whole_file(path, &cache[slot].data, &cache[slot].len)) {
