@@ -6,14 +6,17 @@
 .SUFFIXES:
 
 include mk/common.mk
--include $(sort $(filter-out mk/common.mk,$(wildcard mk/*.mk)))
+# deps.mk first: the other fragments use the library variables it defines.
+include mk/deps.mk
+-include $(sort $(filter-out mk/common.mk mk/deps.mk,$(wildcard mk/*.mk)))
 
 .PHONY: all deps test demo bench clean format format-check tidy
 
 all: $(ALL_TARGETS)
 
+# Keeps build/deps: refetching and rebuilding the libraries is slow and they rarely change.
 clean:
-	rm -rf $(BUILD)/svsm $(BUILD)/host $(BUILD)/guest $(BUILD)/tools $(BUILD)/tests $(BUILD)/*.elf $(BUILD)/*.igvm $(BUILD)/*.bin
+	rm -rf $(filter-out $(DEPS_DIR),$(wildcard $(BUILD)/*))
 
 # Formatting covers our own C sources only; dependencies live under build/deps.
 FORMAT_SOURCES = $(shell git ls-files '*.c' '*.h')

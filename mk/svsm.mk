@@ -7,11 +7,17 @@ SVSM_C_SRCS   := $(wildcard svsm/arch/x86/*.c) $(wildcard svsm/core/*.c) \
                  $(wildcard svsm/plat/$(SVSM_PLAT)/*.c) svsm/lib/workload.c
 SVSM_CORE_OBJS := $(patsubst %.c,$(BUILD)/svsm/%.o,$(SVSM_C_SRCS)) \
                   $(patsubst %.asm,$(BUILD)/svsm/%.o,$(SVSM_ASM_SRCS)) \
-                  $(SVSM_MM_OBJS)
+                  $(SVSM_MM_OBJS) $(SVSM_CRYPTO_OBJS) $(ATTEST_FREE_OBJS) $(EMU_PSP_FREE_OBJS) \
+                  $(SVSM_MIGRATE_OBJS)
 SVSM_PRODUCT_OBJS := $(BUILD)/svsm/run/run_product.o
-SVSM_TEST_SRCS := tests/framework/runner.c $(wildcard tests/guest/*.c)
+SVSM_TEST_SRCS := tests/framework/runner.c $(filter-out tests/guest/crypto_%,$(wildcard tests/guest/*.c))
 SVSM_TEST_OBJS := $(patsubst %.c,$(BUILD)/svsm/%.o,$(SVSM_TEST_SRCS))
-SVSM_LINK_LIBS := $(SVSM_LIBC) $(shell $(CC) -print-libgcc-file-name)
+# Platform-free host unit tests that also run inside the SVSM (crypto through the AES-NI path).
+SVSM_TEST_SHARED_SRCS := $(addprefix tests/unit/,crypto_aead_test.c crypto_kdf_test.c \
+                         crypto_ecc_test.c crypto_entropy_test.c) tests/guest/crypto_guest_tests.c
+SVSM_TEST_SHARED_OBJS := $(patsubst %.c,$(BUILD)/svsm/shared-tests/%.o,$(SVSM_TEST_SHARED_SRCS))
+SVSM_TEST_OBJS += $(SVSM_TEST_SHARED_OBJS)
+SVSM_LINK_LIBS := $(MBEDTLS_FREE_LIBS) $(CBOR_FREE_LIB) $(SVSM_LIBC) $(shell $(CC) -print-libgcc-file-name)
 SVSM_LDFLAGS  := -nostdlib -static -z max-page-size=4096 -T linker.ld --no-dynamic-linker
 
 ALL_TARGETS += $(BUILD)/svsm.elf $(BUILD)/svsm-test.elf
@@ -29,6 +35,11 @@ $(BUILD)/svsm/%.o: %.asm $(SVSM_GEN)/svsm/layout.h.inc
 	@mkdir -p $(@D)
 	@echo "  NASM    $@"
 	@$(NASM) $(NASM_FLAGS) -I$(SVSM_GEN)/ -MD $(@:.o=.d) $< -o $@
+
+$(BUILD)/svsm/shared-tests/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(SVSM_CRYPTO_CFLAGS) -Isvsm -Itests/unit -c $< -o $@
 
 $(BUILD)/svsm/run/run_product.o: svsm/core/run/run_product.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -9,6 +9,7 @@
 #include "svsm/arch/x86/trap.h"
 #include "svsm/check.h"
 #include "svsm/core/console.h"
+#include "svsm/crypto/crypto.h"
 #include "svsm/core/guest.h"
 #include "svsm/core/guest_mem.h"
 #include "svsm/core/svsm.h"
@@ -62,10 +63,16 @@ static void init_page_alloc(void)
 {
 	uint64_t image_end = ALIGN_UP((uint64_t)(uintptr_t)__image_end, PAGE_SIZE);
 
+	uint64_t mig_end = LAYOUT_MIGRATION_GPA + LAYOUT_MIGRATION_MAX;
+
+	/* Everything after the image except the MigrationPage window, which the host shares. */
+	CHECK(image_end <= LAYOUT_MIGRATION_GPA);
 	CHECK(page_alloc_init(&svsm_page_alloc, hpa_init(0), LAYOUT_SVSM_REGION_END / PAGE_SIZE) ==
 	      PAGE_ALLOC_OK);
 	CHECK(page_alloc_add_free(&svsm_page_alloc, hpa_init(image_end),
-				  (LAYOUT_SVSM_REGION_END - image_end) / PAGE_SIZE) == PAGE_ALLOC_OK);
+				  (LAYOUT_MIGRATION_GPA - image_end) / PAGE_SIZE) == PAGE_ALLOC_OK);
+	CHECK(page_alloc_add_free(&svsm_page_alloc, hpa_init(mig_end),
+				  (LAYOUT_SVSM_REGION_END - mig_end) / PAGE_SIZE) == PAGE_ALLOC_OK);
 }
 
 static void install_ap_trampoline(void)
@@ -76,6 +83,19 @@ static void install_ap_trampoline(void)
 	 * tables map this page read-only and executable. */
 	CHECK(len <= PAGE_SIZE);
 	memcpy((void *)(uintptr_t)LAYOUT_AP_TRAMPOLINE_GPA, ap_trampoline_start, len);
+}
+
+/* Seeds the DRBG and sets up mbedTLS's static heap. Without entropy the guest still runs, but
+ * no key can be made, so migration is refused. */
+static void init_crypto(void)
+{
+	enum crypto_status s = crypto_init();
+
+	if (s != CRYPTO_OK) {
+		LOG_ERROR("crypto: %s; migration is unavailable\n", crypto_status_str(s));
+		return;
+	}
+	LOG_INFO("crypto: DRBG seeded from hardware entropy\n");
 }
 
 void svsm_main(unsigned platform);
@@ -97,6 +117,7 @@ void svsm_main(unsigned platform)
 	paging_init(&svsm_page_alloc, gpa_addr(boot_memmap.guest[0].start), guest_mem_end());
 	cpu_enable_protections();
 	time_init();
+	init_crypto();
 	apic_init();
 	percpu_areas[0].apic_id = apic_id();
 	percpu_areas[0].online = 1;

@@ -206,7 +206,14 @@ uint64_t plat_time_ns(void)
 
 enum plat_status plat_get_entropy(void *buf, size_t len)
 {
-	return x86_entropy_get(buf, len) == X86_ENTROPY_OK ? PLAT_OK : PLAT_ERR_ENTROPY;
+	switch (x86_entropy_get(buf, len)) {
+	case X86_ENTROPY_OK:
+		return PLAT_OK;
+	case X86_ENTROPY_UNSUPPORTED:
+		return PLAT_ERR_UNSUPPORTED;
+	default:
+		return PLAT_ERR_ENTROPY;
+	}
 }
 
 noreturn void plat_terminate(unsigned reason)
