@@ -98,5 +98,9 @@ $(ATTEST_TEST_BIN): $(ATTEST_TEST_OBJS) $(MBEDTLS_HOSTED_LIBS)
 ALL_TARGETS    += $(ATTEST_FREE_OBJS) $(EMU_PSP_FREE_OBJS) $(SVSM_ATTEST) $(ATTEST_TEST_BIN)
 HOST_TEST_BINS += $(ATTEST_TEST_BIN)
 
+# End-to-end tests of the CLI (a script speaking the runner protocol); `make test` builds all first.
+export SVSM_ATTEST_TOOL := $(abspath $(SVSM_ATTEST))
+HOST_TEST_SCRIPTS += host/attest/test_cli.sh
+
 -include $(wildcard $(ATTEST_FREE_DIR)/*.d) $(ATTEST_TEST_OBJS:.o=.d) $(ATTEST_CLI_OBJS:.o=.d) \
 	$(ATTEST_GEN_OBJS:.o=.d)
