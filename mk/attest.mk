@@ -19,6 +19,7 @@ ATTEST_SRCS           := svsm/crypto/snp_report.c svsm/crypto/policy.c svsm/cryp
 EMU_PSP_SRCS          := svsm/crypto/emu_psp.c
 ATTEST_TEST_CHAIN_DIR := $(BUILD)/attest
 EMU_PSP_GENERATED_SRC := $(ATTEST_TEST_CHAIN_DIR)/emu_keys.c
+EMU_TEST_CERTS_SRC    := $(ATTEST_TEST_CHAIN_DIR)/emu_test_certs.c
 ATTEST_GEN            := $(BUILD)/tools/svsm-attest-gen
 SVSM_ATTEST           := $(BUILD)/tools/svsm-attest
 ATTEST_TEST_BIN       := $(BUILD)/tests/unit-attest
@@ -60,8 +61,8 @@ $(ATTEST_GEN): $(ATTEST_GEN_OBJS) $(MBEDTLS_HOSTED_LIBS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(ATTEST_GEN_OBJS) $(MBEDTLS_HOSTED_LIBS) $(HOST_LDFLAGS) -o $@
 
-# One rule writes every file of the chain; the C file stands for all of them.
-$(EMU_PSP_GENERATED_SRC): $(ATTEST_GEN)
+# One run writes every file of the chain; the C files stand for all of them.
+$(EMU_PSP_GENERATED_SRC) $(EMU_TEST_CERTS_SRC) &: $(ATTEST_GEN)
 	@mkdir -p $(@D)
 	$(ATTEST_GEN) gen-test-chain --out-dir $(@D)
 
@@ -77,7 +78,8 @@ $(SVSM_ATTEST): $(ATTEST_CLI_OBJS) $(MBEDTLS_HOSTED_LIBS)
 # --- Unit tests (ASan + UBSan) ----------------------------------------------------------------
 ATTEST_SAN_DIR  := $(BUILD)/host/attest/san
 ATTEST_TEST_OBJS := $(patsubst %.c,$(ATTEST_SAN_DIR)/%.o,$(ATTEST_SRCS) $(EMU_PSP_SRCS) \
-	$(ATTEST_CRYPTO_SRCS) $(ATTEST_TEST_SRCS) $(ATTEST_FRAMEWORK)) $(ATTEST_SAN_DIR)/emu_keys.o
+	$(ATTEST_CRYPTO_SRCS) $(ATTEST_TEST_SRCS) $(ATTEST_FRAMEWORK)) $(ATTEST_SAN_DIR)/emu_keys.o \
+	$(ATTEST_SAN_DIR)/emu_test_certs.o
 
 $(ATTEST_SAN_DIR)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -86,6 +88,10 @@ $(ATTEST_SAN_DIR)/%.o: %.c | $(DEPS_STAMP)
 $(ATTEST_SAN_DIR)/emu_keys.o: $(EMU_PSP_GENERATED_SRC) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Isvsm -c $< -o $@
+
+$(ATTEST_SAN_DIR)/emu_test_certs.o: $(EMU_TEST_CERTS_SRC)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 # runner.c defines test_note_failure() without a header prototype; not ours to change.
 $(ATTEST_SAN_DIR)/tests/framework/runner.o: HOST_CFLAGS += -Wno-missing-prototypes

@@ -191,3 +191,27 @@ TEST(emu_psp, test_chain_is_rsa_pss_like_amds_and_pinned_by_hash)
 	EXPECT_TRUE(contains(ask.bytes, ask.len, pss_oid, sizeof(pss_oid)));
 	EXPECT_TRUE(contains(m.vcek, m.vcek_len, pss_oid, sizeof(pss_oid)));
 }
+
+/* No trusted time in the SVSM: the host build, which has a clock, must not check dates either. */
+TEST(emu_psp, certificate_validity_dates_are_not_checked)
+{
+	uint8_t measurement[SNP_MEASUREMENT_LEN];
+	uint8_t data[SNP_REPORT_DATA_LEN];
+	uint8_t report[SNP_REPORT_SIZE];
+	struct emu_material m = emu_material();
+	struct snp_trust trust = test_trust_with_emulated(true);
+	struct snp_verified_report out;
+
+	ASSERT_EQ(crypto_init(), CRYPTO_OK);
+	sample_inputs(measurement, data);
+	ASSERT_EQ(emu_psp_report(measurement, data, 0, report), CRYPTO_OK);
+	EXPECT_EQ(snp_report_verify(report, sizeof(report), emu_test_vcek_expired_der,
+				    emu_test_vcek_expired_der_len, m.chain, m.chain_len, &trust,
+				    &out),
+		  SNP_OK);
+	EXPECT_EQ(snp_report_verify(report, sizeof(report), emu_test_vcek_future_der,
+				    emu_test_vcek_future_der_len, m.chain, m.chain_len, &trust,
+				    &out),
+		  SNP_OK);
+	EXPECT_NE(memcmp(emu_test_vcek_expired_der, m.vcek, MIN(m.vcek_len, (size_t)200)), 0);
+}
