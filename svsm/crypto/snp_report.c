@@ -80,14 +80,13 @@ static bool all_zero(const void *p, size_t len)
 
 static bool reserved_fields_zero(const struct snp_report *r)
 {
-	const uint8_t *raw = (const uint8_t *)r;
-
 	if (r->reserved_04c != 0 || r->current_version.reserved != 0 ||
 	    r->committed_version.reserved != 0) {
 		return false;
 	}
 	/* Version 2 reserves the CPUID bytes too; 0x188-0x19F are then all MBZ. */
-	if (r->version < 3 && !all_zero(raw + 0x188, 3)) {
+	if (r->version < 3 &&
+	    (r->cpuid_fam_id != 0 || r->cpuid_mod_id != 0 || r->cpuid_step != 0)) {
 		return false;
 	}
 	if (!all_zero(r->reserved_18b, sizeof(r->reserved_18b))) {
@@ -108,13 +107,8 @@ static bool reserved_fields_zero(const struct snp_report *r)
 	       all_zero(r->signature.reserved, sizeof(r->signature.reserved));
 }
 
-enum snp_status snp_report_parse(const void *buf, size_t len, struct snp_report *out)
+static enum snp_status check_layout(const struct snp_report *out)
 {
-	memset(out, 0, sizeof(*out));
-	if (len != SNP_REPORT_SIZE) {
-		return SNP_ERR_REPORT_SIZE;
-	}
-	memcpy(out, buf, sizeof(*out));
 	if (out->version < SNP_REPORT_MIN_VERSION) {
 		return SNP_ERR_REPORT_VERSION;
 	}
@@ -128,6 +122,22 @@ enum snp_status snp_report_parse(const void *buf, size_t len, struct snp_report 
 		return SNP_ERR_SIGNING_KEY;
 	}
 	return SNP_OK;
+}
+
+enum snp_status snp_report_parse(const void *buf, size_t len, struct snp_report *out)
+{
+	enum snp_status status;
+
+	memset(out, 0, sizeof(*out));
+	if (len != SNP_REPORT_SIZE) {
+		return SNP_ERR_REPORT_SIZE;
+	}
+	memcpy(out, buf, sizeof(*out));
+	status = check_layout(out);
+	if (status != SNP_OK) {
+		memset(out, 0, sizeof(*out));
+	}
+	return status;
 }
 
 /* --- VCEK extensions ---------------------------------------------------------------------- */

@@ -59,7 +59,8 @@ struct snp_verified_report {
 	bool emulated; /* anchored at the test ARK: proves the code path, nothing about security */
 };
 
-/* Copies len bytes in and checks size, version, signature algorithm and every MBZ range. */
+/* Copies len bytes in and checks size, version, signature algorithm, signing key and every MBZ
+ * range. Checks the layout only, not the signature; out is zeroed on failure. */
 enum snp_status snp_report_parse(const void *buf, size_t len, struct snp_report *out);
 
 /*

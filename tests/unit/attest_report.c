@@ -166,6 +166,7 @@ TEST(snp_report, malformed_reports_give_specific_errors)
 	memcpy(report, milan.report, sizeof(report));
 	report[offsetof(struct snp_report, version)] = 1;
 	EXPECT_EQ(snp_report_parse(report, SNP_REPORT_SIZE, &parsed), SNP_ERR_REPORT_VERSION);
+	EXPECT_EQ(parsed.policy, 0ull); /* nothing of a rejected report is left behind */
 
 	memcpy(report, milan.report, sizeof(report));
 	report[offsetof(struct snp_report, signature_algo)] = 2;
