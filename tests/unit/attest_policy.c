@@ -404,3 +404,29 @@ TEST(policy_page, status_strings_and_check_names_are_distinct)
 		}
 	}
 }
+
+/* Hostile input: random pages, and random pages that carry a valid header, never parse as a
+ * policy that allows anything by accident (and never crash under the sanitizers). */
+TEST(policy_page, random_pages_are_rejected)
+{
+	struct migration_policy out;
+	uint32_t x = 0xC0FFEE;
+	unsigned accepted = 0;
+
+	for (unsigned round = 0; round < 200; round++) {
+		for (size_t i = 0; i < sizeof(page); i++) {
+			x = x * 1103515245u + 12345u;
+			page[i] = (uint8_t)(x >> 16);
+		}
+		if (round % 2 == 1) {
+			memcpy(page, POLICY_MAGIC, 8);
+			put_u32(offsetof(struct policy_page, version), POLICY_VERSION);
+			put_u32(offsetof(struct policy_page, size), POLICY_SIZE);
+		}
+		if (policy_parse(page, sizeof(page), &out) == POLICY_OK) {
+			accepted++;
+		}
+		EXPECT_EQ(out.measurement_count, 0u);
+	}
+	EXPECT_EQ(accepted, 0u);
+}

@@ -434,3 +434,49 @@ TEST(snp_report, milan_verification_fits_the_svsm_heap)
 	crypto_heap_uninstall();
 	EXPECT_EQ(status, SNP_OK);
 }
+
+/* Hostile input: every truncation of the VCEK and many of the chain, and garbage of each kind. */
+TEST(snp_report, truncated_and_garbage_certificates_are_rejected)
+{
+	static uint8_t garbage[SNP_CHAIN_MAX_LEN + 1];
+	struct snp_verified_report out;
+	uint32_t x = 0x12345678;
+
+	ASSERT_TRUE(load_milan());
+	for (size_t len = 0; len < milan.vcek.len; len++) {
+		if (snp_report_verify(milan.report, SNP_REPORT_SIZE, milan.vcek.data, len,
+				      milan.chain.data, milan.chain.len, &test_trust_real_only,
+				      &out) != SNP_ERR_VCEK_PARSE) {
+			test_fail_at(__FILE__, __LINE__, "VCEK truncated to %zu not refused", len);
+		}
+	}
+	for (size_t len = 0; len < milan.chain.len - 30; len += 13) {
+		EXPECT_NE(snp_report_verify(milan.report, SNP_REPORT_SIZE, milan.vcek.data,
+					    milan.vcek.len, milan.chain.data, len,
+					    &test_trust_real_only, &out),
+			  SNP_OK);
+	}
+	for (size_t i = 0; i < sizeof(garbage); i++) {
+		x = x * 1103515245u + 12345u;
+		garbage[i] = (uint8_t)(x >> 16);
+	}
+	EXPECT_EQ(snp_report_verify(milan.report, SNP_REPORT_SIZE, garbage, SNP_VCEK_MAX_LEN,
+				    milan.chain.data, milan.chain.len, &test_trust_real_only, &out),
+		  SNP_ERR_VCEK_PARSE);
+	EXPECT_EQ(snp_report_verify(milan.report, SNP_REPORT_SIZE, milan.vcek.data, milan.vcek.len,
+				    garbage, SNP_CHAIN_MAX_LEN, &test_trust_real_only, &out),
+		  SNP_ERR_CHAIN_PARSE);
+	/* One byte over each limit. */
+	EXPECT_EQ(snp_report_verify(milan.report, SNP_REPORT_SIZE, garbage, SNP_VCEK_MAX_LEN + 1,
+				    milan.chain.data, milan.chain.len, &test_trust_real_only, &out),
+		  SNP_ERR_VCEK_PARSE);
+	EXPECT_EQ(snp_report_verify(milan.report, SNP_REPORT_SIZE, milan.vcek.data, milan.vcek.len,
+				    garbage, SNP_CHAIN_MAX_LEN + 1, &test_trust_real_only, &out),
+		  SNP_ERR_CHAIN_PARSE);
+	/* A NUL inside the PEM text. */
+	memcpy(garbage, milan.chain.data, milan.chain.len);
+	garbage[milan.chain.len / 2] = '\0';
+	EXPECT_EQ(snp_report_verify(milan.report, SNP_REPORT_SIZE, milan.vcek.data, milan.vcek.len,
+				    garbage, milan.chain.len, &test_trust_real_only, &out),
+		  SNP_ERR_CHAIN_PARSE);
+}
