@@ -47,12 +47,18 @@ enum crypto_status attest_report_data(enum crypto_role role,
 	return crypto_sha512(input, sizeof(input), out);
 }
 
+/* Every log line about an emulated peer says so. */
+static const char *emulated_note(const struct attest_ctx *ctx)
+{
+	return ctx->peer.emulated ? " [peer report is EMULATED: it proves nothing]" : "";
+}
+
 /* A failed step ends the exchange: the ephemeral key goes at once, and no later step runs. */
 static enum attest_status fail(struct attest_ctx *ctx, enum attest_status status)
 {
 	crypto_ecdh_free(&ctx->ecdh);
 	ctx->state = ATTEST_STATE_FAILED;
-	LOG_INFO("attest: %s\n", attest_status_str(status));
+	LOG_INFO("attest: %s%s\n", attest_status_str(status), emulated_note(ctx));
 	return status;
 }
 
@@ -164,7 +170,8 @@ static enum attest_status check_policy(struct attest_ctx *ctx)
 	};
 
 	if (policy_evaluate(ctx->policy, &subject, &ctx->verdict) != POLICY_OK) {
-		LOG_INFO("attest: policy: %s\n", policy_status_str(ctx->verdict.result));
+		LOG_INFO("attest: policy: %s%s\n", policy_status_str(ctx->verdict.result),
+			 emulated_note(ctx));
 		return fail(ctx, ATTEST_ERR_POLICY);
 	}
 	return ATTEST_OK;
@@ -186,7 +193,8 @@ enum attest_status attest_verify_peer(struct attest_ctx *ctx, const struct attes
 	    snp_report_verify(peer->report, peer->report_len, peer->vcek_der, peer->vcek_len,
 			      peer->chain_pem, peer->chain_len, &ctx->trust, &ctx->peer);
 	if (ctx->snp_status != SNP_OK) {
-		LOG_INFO("attest: peer report: %s\n", snp_status_str(ctx->snp_status));
+		LOG_INFO("attest: peer report: %s%s\n", snp_status_str(ctx->snp_status),
+			 emulated_note(ctx));
 		return fail(ctx, ATTEST_ERR_REPORT);
 	}
 	status = check_binding(ctx, peer_transcript);

@@ -388,7 +388,7 @@ static const mbedtls_x509_crt_profile snp_cert_profile = {
     .rsa_min_bitlen = 2048,
 };
 
-static enum snp_status verify_chain(struct snp_certs *certs)
+static enum snp_status verify_chain(struct snp_certs *certs, bool emulated)
 {
 	uint32_t flags = 0;
 	int ret;
@@ -478,7 +478,7 @@ static enum snp_status verify_certified_report(struct snp_certs *certs, const vo
 		status = pin_ark(&certs->ark, trust, &out->emulated);
 	}
 	if (status == SNP_OK) {
-		status = verify_chain(certs);
+		status = verify_chain(certs, out->emulated);
 	}
 	if (status == SNP_OK) {
 		status = vcek_public_key(&certs->vcek_and_ask, pub);
