@@ -89,9 +89,9 @@ $(ATTEST_SAN_DIR)/emu_keys.o: $(EMU_PSP_GENERATED_SRC) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Isvsm -c $< -o $@
 
-$(ATTEST_SAN_DIR)/emu_test_certs.o: $(EMU_TEST_CERTS_SRC)
+$(ATTEST_SAN_DIR)/emu_test_certs.o: $(EMU_TEST_CERTS_SRC) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Isvsm -Itests/unit -c $< -o $@
 
 # runner.c defines test_note_failure() without a header prototype; not ours to change.
 $(ATTEST_SAN_DIR)/tests/framework/runner.o: HOST_CFLAGS += -Wno-missing-prototypes

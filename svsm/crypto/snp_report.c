@@ -372,6 +372,55 @@ static enum snp_status pin_ark(const mbedtls_x509_crt *ark, const struct snp_tru
 	return trust->allow_emulated ? SNP_OK : SNP_ERR_EMULATED_NOT_ALLOWED;
 }
 
+/*
+ * AMD's signature AlgorithmIdentifier: RSASSA-PSS with SHA-384, MGF1-SHA-384, salt 48 and the
+ * (default) trailer field 1 written out, as in every AMD certificate; DER without the trailer
+ * field is accepted too. mbedTLS would accept any PSS parameters, so they are pinned here.
+ */
+static const uint8_t pss_alg_with_trailer[] = {
+    0x30, 0x46, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a, 0x30, 0x39,
+    0xa0, 0x0f, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02,
+    0x05, 0x00, 0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
+    0x01, 0x08, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02,
+    0x05, 0x00, 0xa2, 0x03, 0x02, 0x01, 0x30, 0xa3, 0x03, 0x02, 0x01, 0x01,
+};
+#define PSS_TRAILER_LEN 5
+
+static bool pss_alg_matches(const unsigned char *p, size_t len)
+{
+	if (len >= sizeof(pss_alg_with_trailer) &&
+	    memcmp(p, pss_alg_with_trailer, sizeof(pss_alg_with_trailer)) == 0) {
+		return true;
+	}
+	/* Same without the trailer: both SEQUENCE lengths 5 smaller. */
+	if (len < sizeof(pss_alg_with_trailer) - PSS_TRAILER_LEN || p[0] != 0x30 ||
+	    p[1] != 0x46 - PSS_TRAILER_LEN || p[13] != 0x30 || p[14] != 0x39 - PSS_TRAILER_LEN) {
+		return false;
+	}
+	return memcmp(p + 2, pss_alg_with_trailer + 2, 11) == 0 &&
+	       memcmp(p + 15, pss_alg_with_trailer + 15,
+		      sizeof(pss_alg_with_trailer) - 15 - PSS_TRAILER_LEN) == 0;
+}
+
+/* The outer signatureAlgorithm follows the TBS certificate directly. */
+static bool signed_with_amd_pss(const mbedtls_x509_crt *crt)
+{
+	const unsigned char *alg = crt->tbs.p + crt->tbs.len;
+	const unsigned char *end = crt->raw.p + crt->raw.len;
+
+	return alg <= end && pss_alg_matches(alg, (size_t)(end - alg));
+}
+
+static enum snp_status check_chain_algorithms(const struct snp_certs *certs)
+{
+	for (const mbedtls_x509_crt *crt = &certs->vcek_and_ask; crt != NULL; crt = crt->next) {
+		if (!signed_with_amd_pss(crt)) {
+			return SNP_ERR_CHAIN_ALGORITHM;
+		}
+	}
+	return SNP_OK;
+}
+
 /* No trusted time in the SVSM: validity dates are ignored in every build (docs/policy.md). */
 static int ignore_validity_dates(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
@@ -476,6 +525,9 @@ static enum snp_status verify_certified_report(struct snp_certs *certs, const vo
 	}
 	if (status == SNP_OK) {
 		status = pin_ark(&certs->ark, trust, &out->emulated);
+	}
+	if (status == SNP_OK) {
+		status = check_chain_algorithms(certs);
 	}
 	if (status == SNP_OK) {
 		status = verify_chain(certs, out->emulated);

@@ -215,3 +215,27 @@ TEST(emu_psp, certificate_validity_dates_are_not_checked)
 		  SNP_OK);
 	EXPECT_NE(memcmp(emu_test_vcek_expired_der, m.vcek, MIN(m.vcek_len, (size_t)200)), 0);
 }
+
+/* mbedTLS accepts whatever PSS parameters a certificate names; the verifier pins AMD's. */
+TEST(emu_psp, only_amd_pss_parameters_are_accepted)
+{
+	uint8_t measurement[SNP_MEASUREMENT_LEN];
+	uint8_t data[SNP_REPORT_DATA_LEN];
+	uint8_t report[SNP_REPORT_SIZE];
+	struct emu_material m = emu_material();
+	struct snp_trust trust = test_trust_with_emulated(true);
+	struct snp_verified_report out;
+
+	ASSERT_EQ(crypto_init(), CRYPTO_OK);
+	sample_inputs(measurement, data);
+	ASSERT_EQ(emu_psp_report(measurement, data, 0, report), CRYPTO_OK);
+	EXPECT_EQ(snp_report_verify(report, sizeof(report), emu_test_vcek_salt32_der,
+				    emu_test_vcek_salt32_der_len, m.chain, m.chain_len, &trust,
+				    &out),
+		  SNP_ERR_CHAIN_ALGORITHM);
+	/* The same parameters without the (default) trailer field are the same algorithm. */
+	EXPECT_EQ(snp_report_verify(report, sizeof(report), emu_test_vcek_no_trailer_der,
+				    emu_test_vcek_no_trailer_der_len, m.chain, m.chain_len, &trust,
+				    &out),
+		  SNP_OK);
+}

@@ -28,11 +28,16 @@ bool test_chain_join(const struct test_der *certs, size_t count, struct test_pem
 bool test_resign_with_emulated_vcek(uint8_t report[SNP_REPORT_SIZE]);
 
 /* Generated with the test chain (build/attest/emu_test_certs.c): the test VCEK's key and
- * extensions, certified for 2000-2001 (expired) and for 2098-2099 (not yet valid). */
+ * extensions under the test ASK, certified for 2000-2001 (expired), for 2098-2099 (not yet
+ * valid), signed with PSS salt 32 instead of 48, and without the explicit trailer field. */
 extern const uint8_t emu_test_vcek_expired_der[];
 extern const size_t emu_test_vcek_expired_der_len;
 extern const uint8_t emu_test_vcek_future_der[];
 extern const size_t emu_test_vcek_future_der_len;
+extern const uint8_t emu_test_vcek_salt32_der[];
+extern const size_t emu_test_vcek_salt32_der_len;
+extern const uint8_t emu_test_vcek_no_trailer_der[];
+extern const size_t emu_test_vcek_no_trailer_der_len;
 
 /* The trust configurations the tests use. */
 extern const struct snp_trust test_trust_real_only;
