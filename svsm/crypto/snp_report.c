@@ -374,32 +374,29 @@ static enum snp_status pin_ark(const mbedtls_x509_crt *ark, const struct snp_tru
 
 /*
  * AMD's signature AlgorithmIdentifier: RSASSA-PSS with SHA-384, MGF1-SHA-384, salt 48 and the
- * (default) trailer field 1 written out, as in every AMD certificate; DER without the trailer
- * field is accepted too. mbedTLS would accept any PSS parameters, so they are pinned here.
+ * (default) trailer field 1 written out, as in every AMD certificate; the same parameters without
+ * the trailer field are accepted too. mbedTLS would accept any PSS parameters a certificate
+ * names, so they are pinned here.
  */
-static const uint8_t pss_alg_with_trailer[] = {
-    0x30, 0x46, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a, 0x30, 0x39,
-    0xa0, 0x0f, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02,
-    0x05, 0x00, 0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
-    0x01, 0x08, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02,
-    0x05, 0x00, 0xa2, 0x03, 0x02, 0x01, 0x30, 0xa3, 0x03, 0x02, 0x01, 0x01,
-};
-#define PSS_TRAILER_LEN 5
+#define PSS_OID 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a
+#define SHA384_ALG                                                                                 \
+	0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00
+#define MGF1_SHA384                                                                                \
+	0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08, SHA384_ALG
+#define PSS_SHA384_SALT48                                                                          \
+	0xa0, 0x0f, SHA384_ALG, 0xa1, 0x1c, MGF1_SHA384, 0xa2, 0x03, 0x02, 0x01, 0x30
 
-static bool pss_alg_matches(const unsigned char *p, size_t len)
+static const uint8_t pss_alg_with_trailer[] = {
+    0x30, 0x46, PSS_OID, 0x30, 0x39, PSS_SHA384_SALT48, 0xa3, 0x03, 0x02, 0x01, 0x01,
+};
+static const uint8_t pss_alg_without_trailer[] = {
+    0x30, 0x41, PSS_OID, 0x30, 0x34, PSS_SHA384_SALT48,
+};
+
+static bool starts_with(const unsigned char *p, size_t len, const uint8_t *prefix,
+			size_t prefix_len)
 {
-	if (len >= sizeof(pss_alg_with_trailer) &&
-	    memcmp(p, pss_alg_with_trailer, sizeof(pss_alg_with_trailer)) == 0) {
-		return true;
-	}
-	/* Same without the trailer: both SEQUENCE lengths 5 smaller. */
-	if (len < sizeof(pss_alg_with_trailer) - PSS_TRAILER_LEN || p[0] != 0x30 ||
-	    p[1] != 0x46 - PSS_TRAILER_LEN || p[13] != 0x30 || p[14] != 0x39 - PSS_TRAILER_LEN) {
-		return false;
-	}
-	return memcmp(p + 2, pss_alg_with_trailer + 2, 11) == 0 &&
-	       memcmp(p + 15, pss_alg_with_trailer + 15,
-		      sizeof(pss_alg_with_trailer) - 15 - PSS_TRAILER_LEN) == 0;
+	return len >= prefix_len && memcmp(p, prefix, prefix_len) == 0;
 }
 
 /* The outer signatureAlgorithm follows the TBS certificate directly. */
@@ -407,8 +404,14 @@ static bool signed_with_amd_pss(const mbedtls_x509_crt *crt)
 {
 	const unsigned char *alg = crt->tbs.p + crt->tbs.len;
 	const unsigned char *end = crt->raw.p + crt->raw.len;
+	size_t len;
 
-	return alg <= end && pss_alg_matches(alg, (size_t)(end - alg));
+	if (alg > end) {
+		return false;
+	}
+	len = (size_t)(end - alg);
+	return starts_with(alg, len, pss_alg_with_trailer, sizeof(pss_alg_with_trailer)) ||
+	       starts_with(alg, len, pss_alg_without_trailer, sizeof(pss_alg_without_trailer));
 }
 
 static enum snp_status check_chain_algorithms(const struct snp_certs *certs)
