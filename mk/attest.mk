@@ -27,7 +27,7 @@ ATTEST_TEST_BIN       := $(BUILD)/tests/unit-attest
 # The crypto primitives, compiled again here for our host programs.
 ATTEST_CRYPTO_SRCS := $(wildcard svsm/crypto/crypto*.c)
 ATTEST_FRAMEWORK   := tests/framework/runner.c tests/framework/host_main.c host/lib/host_env.c
-ATTEST_TEST_SRCS   := $(sort $(wildcard tests/unit/attest_*.c))
+ATTEST_TEST_SRCS   := $(filter-out tests/unit/attest_guest_support.c,$(sort $(wildcard tests/unit/attest_*.c)))
 
 # --- Freestanding objects for the SVSM --------------------------------------------------------
 ATTEST_FREE_DIR  := $(BUILD)/svsm/attest
@@ -47,7 +47,8 @@ $(ATTEST_FREE_DIR)/emu_keys.o: $(EMU_PSP_GENERATED_SRC) | $(DEPS_STAMP)
 
 # --- The TEST-ONLY chain ----------------------------------------------------------------------
 ATTEST_TOOL_DIR := $(BUILD)/host/attest/tool
-ATTEST_GEN_OBJS := $(ATTEST_TOOL_DIR)/host/attest/gen_test_chain.o $(ATTEST_TOOL_DIR)/host/attest/der.o
+ATTEST_GEN_OBJS := $(patsubst %.c,$(ATTEST_TOOL_DIR)/%.o,host/attest/gen_test_chain.c \
+	host/attest/gen_embed.c host/attest/der.c)
 
 $(ATTEST_TOOL_DIR)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -65,6 +66,22 @@ $(ATTEST_GEN): $(ATTEST_GEN_OBJS) $(MBEDTLS_HOSTED_LIBS)
 $(EMU_PSP_GENERATED_SRC) $(EMU_TEST_CERTS_SRC) &: $(ATTEST_GEN)
 	@mkdir -p $(@D)
 	$(ATTEST_GEN) gen-test-chain --out-dir $(@D)
+
+# --- In-guest tests -----------------------------------------------------------------------------
+# The platform-free attestation tests can run inside the test image; the SVSM has no files, so the
+# real SNP fixtures are embedded at build time (never copied into the repo). The bit-flip tests
+# verify thousands of reports: under TCG, pick suites with care.
+#   ATTEST_GUEST_TEST_SRCS       test sources (compile with SVSM_CRYPTO_CFLAGS -Isvsm -Itests/unit)
+#   ATTEST_GUEST_GENERATED_SRCS  generated sources to compile with them
+ATTEST_GUEST_FIXTURES_SRC   := $(ATTEST_TEST_CHAIN_DIR)/snp_fixtures.c
+ATTEST_GUEST_TEST_SRCS      := $(ATTEST_TEST_SRCS:tests/unit/attest_host_support.c=tests/unit/attest_guest_support.c)
+ATTEST_GUEST_GENERATED_SRCS := $(ATTEST_GUEST_FIXTURES_SRC) $(EMU_TEST_CERTS_SRC)
+SNP_FIXTURE_FILES           := $(addprefix $(SNP_FIXTURES_DIR)/,milan-report.bin milan-vcek.der \
+	milan-ask-ark.pem)
+
+$(ATTEST_GUEST_FIXTURES_SRC): $(ATTEST_GEN) $(SNP_FIXTURE_FILES)
+	@mkdir -p $(@D)
+	$(ATTEST_GEN) embed-fixtures --out $@ $(SNP_FIXTURE_FILES)
 
 # --- svsm-attest CLI --------------------------------------------------------------------------
 ATTEST_CLI_SRCS := $(sort $(wildcard host/attest/cli_*.c))

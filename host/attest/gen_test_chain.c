@@ -22,6 +22,7 @@
 #include "crypto/emu_psp.h"
 #include "crypto/snp_report.h"
 #include "der.h"
+#include "gen_embed.h"
 
 #define TEST_ONLY_SEED "svsm-migrate emulated PSP TEST-ONLY seed v1 (public: proves nothing)"
 /* RSA-4096 like AMD's ARK and ASK; deterministic generation takes about two seconds. */
@@ -641,7 +642,9 @@ static void usage(FILE *f)
 	fprintf(f, "usage: svsm-attest-gen gen-test-chain --out-dir DIR\n"
 		   "  Writes the emulated PSP's TEST-ONLY chain (test-ark.der, test-ask.der,\n"
 		   "  test-vcek.der, test-chain.pem), emu_keys.c and emu_test_certs.c into DIR.\n"
-		   "  Deterministic: the same seed gives the same bytes.\n");
+		   "  Deterministic: the same seed gives the same bytes.\n"
+		   "usage: svsm-attest-gen embed-fixtures --out FILE.c FIXTURE...\n"
+		   "  Writes the fixtures as C arrays for in-guest tests.\n");
 }
 
 int main(int argc, char **argv)
@@ -649,6 +652,9 @@ int main(int argc, char **argv)
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
 		return 0;
+	}
+	if (argc >= 2 && strcmp(argv[1], "embed-fixtures") == 0) {
+		return embed_fixtures(argc - 2, argv + 2);
 	}
 	if (argc != 4 || strcmp(argv[1], "gen-test-chain") != 0 ||
 	    strcmp(argv[2], "--out-dir") != 0) {

@@ -20,6 +20,15 @@ struct attest_fixture {
 	size_t len;
 };
 
+/* The in-guest implementation's table, generated at build time (embed-fixtures). */
+struct attest_embedded_fixture {
+	const char *name;
+	const uint8_t *data;
+	size_t len;
+};
+extern const struct attest_embedded_fixture attest_embedded_fixtures[];
+extern const size_t attest_embedded_fixture_count;
+
 /* Loads a fixture (cached for the process). Records a test failure saying why when it is
  * missing, so a test that needs it cannot pass without it. */
 bool attest_fixture_load(const char *name, struct attest_fixture *out);
