@@ -9,6 +9,7 @@
 #   ATTEST_TEST_CHAIN_DIR   build/attest: test-ark.der, test-ask.der, test-vcek.der, test-chain.pem
 #   SNP_FIXTURES_DIR        the real Milan report, VCEK and chain (read at run time, never copied)
 #   SVSM_ATTEST             build/tools/svsm-attest
+#   ATTEST_GUEST_TEST_SRCS, ATTEST_GUEST_GENERATED_SRCS  the attestation tests for the test image
 
 SHARED_DIR       ?= ../shared
 SNP_FIXTURES_DIR ?= $(SHARED_DIR)/fixtures/snp
