@@ -20,7 +20,7 @@ enum agent_exit {
 	AGENT_EXIT_SVSM_FAILED = 6,  /* SOURCE_ABORTED or TARGET_FAILED (the SVSM's error shown) */
 	AGENT_EXIT_TIMEOUT = 7,	     /* --timeout elapsed */
 	AGENT_EXIT_WRONG_STATE = 8,  /* the SVSM is not in the state the command needs */
-	AGENT_EXIT_BAD_CAPTURE = 9,  /* inspect: malformed capture file */
+	AGENT_EXIT_BAD_CAPTURE = 9,  /* inspect: missing, unreadable or malformed capture file */
 	AGENT_EXIT_INTERRUPTED = 10, /* SIGINT or SIGTERM */
 	AGENT_EXIT_PEER_PROTOCOL =
 	    11, /* the peer agent broke the framing (hello or record length) */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "inspect.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "svsm/migrate_stream.h"
 
@@ -39,8 +41,9 @@ int agent_inspect(const char *path, FILE *out, FILE *err)
 	unsigned long count = 0;
 
 	if (st != CAPTURE_OK) {
-		fprintf(err, "svsm-migrate: %s: %s\n", path, capture_status_str(st));
-		return st == CAPTURE_ERR_IO ? AGENT_EXIT_INTERNAL : AGENT_EXIT_BAD_CAPTURE;
+		fprintf(err, "svsm-migrate: %s: %s\n", path,
+			st == CAPTURE_ERR_IO ? strerror(errno) : capture_status_str(st));
+		return AGENT_EXIT_BAD_CAPTURE;
 	}
 	record = malloc(MIG_RECORD_MAX);
 	if (record == NULL) {
@@ -57,7 +60,7 @@ int agent_inspect(const char *path, FILE *out, FILE *err)
 	if (st != CAPTURE_END) {
 		fprintf(err, "svsm-migrate: %s: entry %lu at byte %llu: %s\n", path, count + 1,
 			(unsigned long long)entry.file_offset, capture_status_str(st));
-		return st == CAPTURE_ERR_IO ? AGENT_EXIT_INTERNAL : AGENT_EXIT_BAD_CAPTURE;
+		return AGENT_EXIT_BAD_CAPTURE;
 	}
 	fprintf(out, "%lu records\n", count);
 	return AGENT_EXIT_OK;
