@@ -31,5 +31,10 @@ SVSM_CRYPTO_CFLAGS := $(COMMON_FLAGS) $(FREE_BASE_FLAGS) -DSVSM_FREESTANDING=1 -
                    -I$(DEPS_FREE)/include
 NASM_FLAGS    := -f elf64 -g -F dwarf -Iinclude/
 
+# The migration policy measured into the images (docs/policy.md). The default is a TEST policy:
+# the peer must run the same image (same launch digest) and emulated reports are accepted, which
+# is what the qemu and hosted platforms have. Production images pass their own.
+IGVM_POLICY ?= $(BUILD)/attest/test-policy.bin
+
 ALL_TARGETS :=
 HOST_TEST_BINS :=

@@ -55,3 +55,9 @@ $(BUILD)/svsm-test.elf: $(SVSM_CORE_OBJS) $(SVSM_TEST_OBJS) $(SVSM_LINK_LIBS) li
 	@$(LD) $(SVSM_LDFLAGS) -o $@ $(SVSM_CORE_OBJS) $(SVSM_TEST_OBJS) --start-group $(SVSM_LINK_LIBS) --end-group
 
 -include $(SVSM_CORE_OBJS:.o=.d) $(SVSM_TEST_OBJS:.o=.d) $(SVSM_PRODUCT_OBJS:.o=.d)
+
+$(BUILD)/attest/test-policy.bin: $(BUILD)/tools/svsm-attest
+	@mkdir -p $(@D)
+	@echo "  POLICY  $@ (TEST: same image, emulated reports allowed)"
+	@$(BUILD)/tools/svsm-attest policy build --same-measurement --allow-emulated \
+		--min-tcb bl=0,tee=0,snp=0,ucode=0 -o $@ >/dev/null

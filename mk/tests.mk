@@ -8,10 +8,11 @@ GUEST_TEST_TIMEOUT ?= 600
 
 ALL_TARGETS += $(GUEST_TEST_IMAGE)
 
-$(GUEST_TEST_IMAGE): $(BUILD)/svsm-test.elf $(BUILD)/guest/guest.elf $(IGVM_RESET_STUB) $(IGVM_TOOL)
+$(GUEST_TEST_IMAGE): $(BUILD)/svsm-test.elf $(BUILD)/guest/guest.elf $(IGVM_RESET_STUB) $(IGVM_TOOL) \
+		$(IGVM_POLICY)
 	@echo "  IGVM    $@"
 	@$(IGVM_TOOL) build --svsm $(BUILD)/svsm-test.elf --guest $(BUILD)/guest/guest.elf \
-		--reset-stub $(IGVM_RESET_STUB) -o $@
+		--reset-stub $(IGVM_RESET_STUB) $(if $(IGVM_POLICY),--policy $(IGVM_POLICY)) -o $@
 
 .PHONY: test test-host test-guest
 test: all

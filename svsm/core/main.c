@@ -123,7 +123,6 @@ void svsm_main(unsigned platform)
 	percpu_areas[0].online = 1;
 	cpu_count = cpus;
 	vcpu_init(cpus - 1);
-	guest_init();
 	online = smp_start_aps(cpus);
 	LOG_INFO("%u of %u CPUs online: CPU 0 is the SVSM's, %u guest vCPUs; guest RAM %llu MiB\n",
 		 online, cpus, online - 1, (unsigned long long)(boot_memmap.guest_pages >> 8));

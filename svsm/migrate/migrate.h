@@ -28,12 +28,12 @@ struct migrate_config {
 	uint64_t park_timeout_ns;
 };
 
-/* Publishes magic, version and ring geometry, status IDLE (or TARGET_WAITING when the host
- * asked for receive mode before boot: see migrate_boot_receive()). */
+/* Publishes magic, version and ring geometry and takes a command the host left before boot:
+ * status IDLE, or TARGET_WAITING when that command was MIG_CMD_RECEIVE. */
 void migrate_init(const struct migrate_config *config);
-/* True when the host put MIG_CMD_RECEIVE in the control page before the SVSM booted: the guest
- * must not be started; its state arrives over the stream. */
-bool migrate_boot_receive(const void *region);
+/* True when the host asked for receive mode before the SVSM booted: the guest must not be
+ * started here; its state arrives over the stream and starts on GO. */
+bool migrate_incoming(void);
 /* Takes a new host command if there is one and runs it to completion (a whole migration, as
  * source or target). Returns true if it did something. */
 bool migrate_poll(void);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "svsm/core/console.h"
+#include "svsm/core/guest.h"
 #include "svsm/core/svsm.h"
 #include "svsm/log.h"
 #include "svsm/plat.h"
@@ -39,6 +40,7 @@ void svsm_run(void)
 {
 	struct test_totals totals;
 
+	guest_init();
 	log_set_level(LOG_LEVEL_WARN);
 	totals = test_run_all(NULL);
 	plat_terminate(totals.failed == 0 ? 0 : 1);
