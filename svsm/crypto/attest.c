@@ -17,6 +17,10 @@ static const char *const status_strings[] = {
     [ATTEST_ERR_POLICY] = "peer does not meet the migration policy",
 };
 
+/* docs/policy.md documents the REPORT_DATA input byte by byte; keep it that way. */
+_Static_assert(sizeof(ATTEST_LABEL) - 1 == 22, "REPORT_DATA label is 22 bytes");
+_Static_assert(CRYPTO_SHA512_LEN == SNP_REPORT_DATA_LEN, "REPORT_DATA is one SHA-512");
+
 const char *attest_status_str(enum attest_status status)
 {
 	if ((size_t)status >= ARRAY_SIZE(status_strings) || status_strings[status] == NULL) {
