@@ -15,7 +15,9 @@ SVSM_TEST_OBJS := $(patsubst %.c,$(BUILD)/svsm/%.o,$(SVSM_TEST_SRCS))
 # Platform-free host unit tests that also run inside the SVSM (crypto through the AES-NI path).
 SVSM_TEST_SHARED_SRCS := $(addprefix tests/unit/,crypto_aead_test.c crypto_kdf_test.c \
                          crypto_ecc_test.c crypto_entropy_test.c) tests/guest/crypto_guest_tests.c
-SVSM_TEST_SHARED_OBJS := $(patsubst %.c,$(BUILD)/svsm/shared-tests/%.o,$(SVSM_TEST_SHARED_SRCS))
+SVSM_TEST_SHARED_SRCS += $(ATTEST_GUEST_TEST_SRCS)
+SVSM_TEST_SHARED_OBJS := $(patsubst %.c,$(BUILD)/svsm/shared-tests/%.o,$(SVSM_TEST_SHARED_SRCS)) \
+                         $(patsubst $(BUILD)/%.c,$(BUILD)/svsm/shared-tests/gen/%.o,$(ATTEST_GUEST_GENERATED_SRCS))
 SVSM_TEST_OBJS += $(SVSM_TEST_SHARED_OBJS)
 SVSM_LINK_LIBS := $(MBEDTLS_FREE_LIBS) $(CBOR_FREE_LIB) $(SVSM_LIBC) $(shell $(CC) -print-libgcc-file-name)
 SVSM_LDFLAGS  := -nostdlib -static -z max-page-size=4096 -T linker.ld --no-dynamic-linker
@@ -37,6 +39,11 @@ $(BUILD)/svsm/%.o: %.asm $(SVSM_GEN)/svsm/layout.h.inc
 	@$(NASM) $(NASM_FLAGS) -I$(SVSM_GEN)/ -MD $(@:.o=.d) $< -o $@
 
 $(BUILD)/svsm/shared-tests/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(SVSM_CRYPTO_CFLAGS) -Isvsm -Itests/unit -c $< -o $@
+
+$(BUILD)/svsm/shared-tests/gen/%.o: $(BUILD)/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	@$(CC) $(SVSM_CRYPTO_CFLAGS) -Isvsm -Itests/unit -c $< -o $@

@@ -12,7 +12,7 @@
  *   0x0006_1000  IGVM parameter area: memory map page
  *   0x0006_2000  SNP secrets page (SEV_SNP platform only)
  *   0x0006_3000  SNP CPUID page (SEV_SNP platform only)
- *   0x0006_4000  migration policy (measured data; see docs/design.md)
+ *   0x0006_4000  migration policy (measured data; see docs/policy.md)
  *   0x0006_5000  emulated-PSP launch digest (qemu platform only; written by the loader, unmeasured)
  *   0x0010_0000  SVSM image (ELF PT_LOAD segments at their physical addresses)
  *   0x0200_0000  MigrationPage region (control page + channel rings, shared with the host; 16 MiB)
