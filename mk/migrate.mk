@@ -33,7 +33,7 @@ MIGRATE_WIRE_HOST_OBJS := $(patsubst %.c,$(MIGRATE_HOST_DIR)/plain/%.o,$(MIGRATE
 $(MIGRATE_HOST_DIR)/plain/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	@$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+	@$(HOST_CC) $(HOST_CFLAGS) -Isvsm -c $< -o $@
 
 # --- Unit tests (ASan+UBSan) -------------------------------------------------------------------
 MIGRATE_TEST_FRAMEWORK := tests/framework/runner.c tests/framework/host_main.c host/lib/host_env.c
@@ -69,8 +69,64 @@ $(MIGRATE_TSAN_BIN): $(MIGRATE_TSAN_OBJS)
 	@echo "  LINK    $@"
 	@$(HOST_CC) $(TSAN_FLAGS) $^ -o $@ $(HOST_LDFLAGS)
 
-ALL_TARGETS    += $(SVSM_MIGRATE_OBJS) $(MIGRATE_HOST_OBJS) $(MIGRATE_UNIT_BIN) $(MIGRATE_TSAN_BIN)
-HOST_TEST_BINS += $(MIGRATE_UNIT_BIN) $(MIGRATE_TSAN_BIN)
+# --- libFuzzer targets (clang) ------------------------------------------------------------------
+# build/fuzz/fuzz-{record,ring,control}; seeds generated from valid inputs by gen-seeds (never
+# checked in); each run grows build/fuzz/corpus/<target>. `make fuzz` runs each target for
+# FUZZ_SECONDS, `make fuzz-smoke` (and `make test`, through tests/fuzz/run-smoke.sh) for a few.
+FUZZ_CC            ?= clang
+FUZZ_SECONDS       ?= 20
+FUZZ_SMOKE_SECONDS ?= 3
+FUZZ_DIR           := $(BUILD)/fuzz
+FUZZ_TARGETS       := record ring control
+FUZZ_BINS          := $(addprefix $(FUZZ_DIR)/fuzz-,$(FUZZ_TARGETS))
+FUZZ_CFLAGS        := -std=gnu11 -g -O1 $(WARN_FLAGS) -Iinclude -I. -Isvsm -MMD -MP -D_GNU_SOURCE \
+                      -DSVSM_HOSTED=1 $(DEPS_HOSTED_CFLAGS) -fno-omit-frame-pointer \
+                      -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LINK_FLAGS    := -fsanitize=fuzzer,address,undefined -pthread
+# The entropy stand-in only satisfies crypto.c's reference: no fuzz target draws randomness.
+FUZZ_SUPPORT_SRCS  := $(MIGRATE_WIRE_SRCS) $(MIGRATE_CRYPTO_SRCS) host/lib/host_env.c \
+                      tests/unit/migrate_record_host_plat.c
+FUZZ_SUPPORT_OBJS  := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SUPPORT_SRCS))
+FUZZ_TARGET_OBJS   := $(patsubst %,$(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o,$(FUZZ_TARGETS))
+FUZZ_SEED_GEN      := $(FUZZ_DIR)/gen-seeds
+FUZZ_SEED_GEN_OBJS := $(patsubst %.c,$(MIGRATE_HOST_DIR)/plain/%.o,tests/fuzz/gen_seeds.c \
+                      $(FUZZ_SUPPORT_SRCS))
+FUZZ_SEEDS         := $(FUZZ_DIR)/seeds/.stamp
+
+$(FUZZ_DIR)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/fuzz-%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_SUPPORT_OBJS) $(CBOR_HOSTED_LIB) \
+		$(MBEDTLS_HOSTED_LIBS)
+	@echo "  LINK    $@"
+	@$(FUZZ_CC) $(FUZZ_LINK_FLAGS) $^ -o $@
+
+$(FUZZ_SEED_GEN): $(FUZZ_SEED_GEN_OBJS) $(CBOR_HOSTED_LIB) $(MBEDTLS_HOSTED_LIBS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(HOST_CC) $^ -o $@ $(HOST_LDFLAGS)
+
+$(FUZZ_SEEDS): $(FUZZ_SEED_GEN)
+	@echo "  SEEDS   $(@D)"
+	@rm -rf $(@D) && $(FUZZ_SEED_GEN) $(@D) && touch $@
+
+.PHONY: fuzz fuzz-smoke
+fuzz: $(FUZZ_BINS) $(FUZZ_SEEDS)
+	@FUZZ_DIR=$(FUZZ_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-smoke.sh
+
+fuzz-smoke: $(FUZZ_BINS) $(FUZZ_SEEDS)
+	@FUZZ_DIR=$(FUZZ_DIR) FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) tests/fuzz/run-smoke.sh
+
+ALL_TARGETS       += $(SVSM_MIGRATE_OBJS) $(MIGRATE_HOST_OBJS) $(MIGRATE_UNIT_BIN) \
+                     $(MIGRATE_TSAN_BIN) $(FUZZ_BINS) $(FUZZ_SEEDS)
+HOST_TEST_BINS    += $(MIGRATE_UNIT_BIN) $(MIGRATE_TSAN_BIN)
+HOST_TEST_SCRIPTS += tests/fuzz/run-smoke.sh
 
 -include $(SVSM_MIGRATE_OBJS:.o=.d) $(MIGRATE_HOST_OBJS:.o=.d) $(MIGRATE_SAN_OBJS:.o=.d) \
-         $(MIGRATE_TSAN_OBJS:.o=.d)
+         $(MIGRATE_TSAN_OBJS:.o=.d) $(FUZZ_SUPPORT_OBJS:.o=.d) $(FUZZ_TARGET_OBJS:.o=.d) \
+         $(FUZZ_SEED_GEN_OBJS:.o=.d)
+
+# Reached only through the fuzz-% pattern rule: keep them between runs.
+.SECONDARY: $(FUZZ_SUPPORT_OBJS) $(FUZZ_TARGET_OBJS)
