@@ -16,6 +16,10 @@
 static void on_signal(int sig)
 {
 	(void)sig;
+	if (!session_watching) {
+		/* Still attaching or connecting: the SVSM has no command of ours to cancel. */
+		_exit(AGENT_EXIT_INTERRUPTED);
+	}
 	session_interrupted = 1;
 }
 

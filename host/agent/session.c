@@ -22,6 +22,7 @@
 #define MAX_BAD_READS 100U
 
 volatile sig_atomic_t session_interrupted;
+volatile sig_atomic_t session_watching;
 
 enum role {
 	ROLE_SEND,
@@ -234,8 +235,15 @@ static bool is_failure(const struct watch *w)
 {
 	uint32_t status = w->result->state.status;
 
-	return status_is_ours(w) && (w->role == ROLE_SEND ? status == MIG_STATUS_SOURCE_ABORTED
-							  : status == MIG_STATUS_TARGET_FAILED);
+	if (!status_is_ours(w)) {
+		return false;
+	}
+	if (w->role == ROLE_RECEIVE) {
+		return status == MIG_STATUS_TARGET_FAILED;
+	}
+	/* A refused command (BAD_COMMAND) may leave the source IDLE with the error set. */
+	return status == MIG_STATUS_SOURCE_ABORTED ||
+	       (status == MIG_STATUS_IDLE && w->result->state.error != MIG_ERR_NONE);
 }
 
 static int finish(struct watch *w, int code, const char *fmt, ...)
@@ -296,10 +304,12 @@ static int conclude_failure(struct watch *w)
 	/* Let an ABORT record the SVSM produced reach the peer. */
 	drain(w, SESSION_ABORT_WAIT_MS);
 	if (w->role == ROLE_SEND) {
-		return finish(w, AGENT_EXIT_SVSM_FAILED,
-			      "the source SVSM aborted the migration (SOURCE_ABORTED, error %s): "
-			      "the guest keeps running here",
-			      agent_error_name(w->result->state.error, error));
+		return finish(
+		    w, AGENT_EXIT_SVSM_FAILED,
+		    "the source SVSM aborted the migration (%s, error %s): the guest keeps "
+		    "running here",
+		    agent_status_name(w->result->state.status, status),
+		    agent_error_name(w->result->state.error, error));
 	}
 	return finish(w, AGENT_EXIT_SVSM_FAILED,
 		      "the target SVSM rejected the stream (%s, error %s): no guest code ran here",
@@ -462,6 +472,8 @@ static int run_pump(const struct agent_options *opts, struct watch *w, int fds[]
 		end_capture(opts, &capture, w->result, AGENT_EXIT_INTERNAL);
 		return AGENT_EXIT_INTERNAL;
 	}
+	/* From here a signal must not end the process before the SVSM is told to abort. */
+	session_watching = 1;
 	if (w->role == ROLE_SEND) {
 		struct mig_host_command cmd = {
 		    .command = MIG_CMD_SEND,

@@ -25,6 +25,8 @@
 
 /* Set by the signal handler; the session aborts (send) and ends with AGENT_EXIT_INTERRUPTED. */
 extern volatile sig_atomic_t session_interrupted;
+/* Set once the pump runs: before that a signal may end the process at once (nothing to undo). */
+extern volatile sig_atomic_t session_watching;
 
 /*
  * Connects opts->channels connections and exchanges hellos. fds[] gets one socket per channel.

@@ -220,6 +220,7 @@ enum source_mode {
 	SOURCE_COMPLETES,     /* pages, waits for ACK, sends GO, DONE */
 	SOURCE_FAILS_AUTH,    /* aborts right after the handshake starts */
 	SOURCE_HONOURS_ABORT, /* pages, then waits for the host's ABORT command */
+	SOURCE_REFUSES,	      /* takes the command as BAD_COMMAND and stays IDLE */
 };
 
 struct svsm_script {
@@ -244,6 +245,31 @@ static uint64_t script_deadline(struct svsm_script *s)
 	return __atomic_load_n(&s->deadline_ns, __ATOMIC_ACQUIRE);
 }
 
+/* Ring steps that give up when the script's deadline passes or the test stops it. */
+static bool script_produce(struct svsm_script *s, uint32_t channel, const void *rec, size_t len)
+{
+	bool produced = false;
+
+	while (fake_try_produce(&s->vm->svsm, channel, rec, len, &produced) && !produced) {
+		if (fake_now_ns() >= script_deadline(s)) {
+			return false;
+		}
+		pause_ms(1);
+	}
+	return produced;
+}
+
+static bool script_consume(struct svsm_script *s, uint32_t channel, void *buf, size_t *len)
+{
+	while (fake_try_consume(&s->vm->svsm, channel, buf, len) && *len == 0) {
+		if (fake_now_ns() >= script_deadline(s)) {
+			return false;
+		}
+		pause_ms(1);
+	}
+	return *len > 0;
+}
+
 static bool take_command(struct svsm_script *s)
 {
 	bool taken = false;
@@ -261,7 +287,7 @@ static bool take_command(struct svsm_script *s)
 	return true;
 }
 
-static bool send_pages(struct svsm_script *s, uint64_t deadline)
+static bool send_pages(struct svsm_script *s)
 {
 	uint8_t *rec = malloc(MIG_RECORD_MAX);
 	struct mig_counters counters = {0};
@@ -275,7 +301,7 @@ static bool send_pages(struct svsm_script *s, uint64_t deadline)
 				size_t len =
 				    fake_pages_record(rec, MIG_RECORD_MAX, c, seq, round, 2);
 
-				ok = fake_produce(&s->vm->svsm, c, rec, len, deadline);
+				ok = script_produce(s, c, rec, len);
 				counters.pages_sent += 2;
 			}
 		}
@@ -288,12 +314,12 @@ static bool send_pages(struct svsm_script *s, uint64_t deadline)
 	return ok ? true : script_fail(s, "the agent did not take the pages");
 }
 
-static bool expect_record(struct svsm_script *s, uint32_t type, uint64_t deadline)
+static bool expect_record(struct svsm_script *s, uint32_t type)
 {
 	uint8_t *rec = malloc(MIG_RECORD_MAX);
 	struct agent_record_info info;
 	size_t len = 0;
-	bool ok = rec != NULL && fake_consume(&s->vm->svsm, 0, rec, &len, deadline) &&
+	bool ok = rec != NULL && script_consume(s, 0, rec, &len) &&
 		  agent_record_peek(rec, len, &info) && info.type == type;
 
 	free(rec);
@@ -303,7 +329,6 @@ static bool expect_record(struct svsm_script *s, uint32_t type, uint64_t deadlin
 static void *source_svsm(void *arg)
 {
 	struct svsm_script *s = arg;
-	uint64_t deadline = script_deadline(s);
 	struct mig_control_svsm *ctl = &s->vm->svsm.control;
 	struct mig_counters counters = {.round = ROUNDS - 1, .downtime_ns = FAKE_DOWNTIME_NS};
 	uint8_t go[256];
@@ -312,12 +337,16 @@ static void *source_svsm(void *arg)
 	if (!take_command(s)) {
 		return NULL;
 	}
+	if (s->mode == SOURCE_REFUSES) {
+		mig_control_publish(ctl, MIG_STATUS_IDLE, MIG_ERR_BAD_COMMAND);
+		return NULL;
+	}
 	mig_control_publish(ctl, MIG_STATUS_SOURCE_HANDSHAKE, MIG_ERR_NONE);
 	if (s->mode == SOURCE_FAILS_AUTH) {
 		mig_control_publish(ctl, MIG_STATUS_SOURCE_ABORTED, MIG_ERR_AUTH);
 		return NULL;
 	}
-	if (!send_pages(s, deadline)) {
+	if (!send_pages(s)) {
 		return NULL;
 	}
 	if (s->mode == SOURCE_HONOURS_ABORT) {
@@ -327,11 +356,10 @@ static void *source_svsm(void *arg)
 		return NULL;
 	}
 	mig_control_publish(ctl, MIG_STATUS_SOURCE_COMMIT, MIG_ERR_NONE);
-	if (!expect_record(s, MIG_REC_ACK, deadline) ||
-	    !fake_produce(
-		&s->vm->svsm, 0, go,
-		fake_control_record(go, sizeof(go), MIG_REC_GO, 0, ROUNDS * PAGES_PER_CHAN),
-		deadline)) {
+	if (!expect_record(s, MIG_REC_ACK) ||
+	    !script_produce(s, 0, go,
+			    fake_control_record(go, sizeof(go), MIG_REC_GO, 0,
+						ROUNDS * PAGES_PER_CHAN))) {
 		return NULL;
 	}
 	mig_control_publish_counters(ctl, &counters);
@@ -342,7 +370,6 @@ static void *source_svsm(void *arg)
 static void *target_svsm(void *arg)
 {
 	struct svsm_script *s = arg;
-	uint64_t deadline = script_deadline(s);
 	struct mig_control_svsm *ctl = &s->vm->svsm.control;
 	uint8_t *rec = malloc(MIG_RECORD_MAX);
 	uint32_t received = 0;
@@ -367,9 +394,8 @@ static void *target_svsm(void *arg)
 		return NULL;
 	}
 	mig_control_publish(ctl, MIG_STATUS_TARGET_ACKED, MIG_ERR_NONE);
-	if (fake_produce(&s->vm->svsm, 0, ack,
-			 fake_control_record(ack, sizeof(ack), MIG_REC_ACK, 0, 0), deadline) &&
-	    expect_record(s, MIG_REC_GO, deadline)) {
+	if (script_produce(s, 0, ack, fake_control_record(ack, sizeof(ack), MIG_REC_ACK, 0, 0)) &&
+	    expect_record(s, MIG_REC_GO)) {
 		mig_control_publish(ctl, MIG_STATUS_TARGET_RUNNING, MIG_ERR_NONE);
 	}
 	return NULL;
@@ -584,6 +610,46 @@ TEST(agent_cli, killed_peer_makes_the_source_abort)
 		test_fail_at(__FILE__, __LINE__, "could not start the agents");
 	}
 	EXPECT_FILE_HAS(p.src_stats, "\"outcome\": \"peer-closed\"");
+	pair_finish(&p);
+}
+
+TEST(agent_cli, refused_command_is_reported_by_name)
+{
+	struct pair p;
+
+	ASSERT_TRUE(pair_init(&p, 1, SOURCE_REFUSES));
+	if (start_receiver(&p, NULL, NULL, NULL) && start_sender(&p, "1")) {
+		EXPECT_EQ(tool_wait(&p.sender), AGENT_EXIT_SVSM_FAILED);
+		EXPECT_TRUE(strstr(p.sender.err, "(IDLE, error BAD_COMMAND)") != NULL);
+		EXPECT_EQ(tool_wait(&p.receiver), AGENT_EXIT_PEER_CLOSED);
+	} else {
+		test_fail_at(__FILE__, __LINE__, "could not start the agents");
+	}
+	pair_finish(&p);
+}
+
+TEST(agent_cli, sigterm_during_precopy_aborts_the_source)
+{
+	struct pair p;
+	const struct mig_control *control;
+	uint64_t deadline = fake_now_ns() + TOOL_TIMEOUT_MS * 1000000ULL;
+
+	ASSERT_TRUE(pair_init(&p, 1, SOURCE_HONOURS_ABORT));
+	control = p.source.region;
+	if (start_receiver(&p, NULL, NULL, NULL) && start_sender(&p, "1")) {
+		while (__atomic_load_n(&control->status, __ATOMIC_ACQUIRE) !=
+			   MIG_STATUS_SOURCE_PRECOPY &&
+		       fake_now_ns() < deadline) {
+			pause_ms(1);
+		}
+		kill(p.sender.pid, SIGTERM);
+		EXPECT_EQ(tool_wait(&p.sender), AGENT_EXIT_INTERRUPTED);
+		EXPECT_TRUE(strstr(p.sender.err, "SOURCE_ABORTED, error HOST_ABORT") != NULL);
+		EXPECT_EQ(tool_wait(&p.receiver), AGENT_EXIT_PEER_CLOSED);
+	} else {
+		test_fail_at(__FILE__, __LINE__, "could not start the agents");
+	}
+	EXPECT_FILE_HAS(p.src_stats, "\"outcome\": \"interrupted\"");
 	pair_finish(&p);
 }
 
