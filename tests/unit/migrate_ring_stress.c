@@ -13,6 +13,16 @@
 #include "svsm/migrate_abi.h"
 #include "svsm/test.h"
 
+#if defined(__SANITIZE_THREAD__)
+const char *__tsan_default_options(void);
+
+/* A race must fail the run, not just print a warning after the test has passed. */
+const char *__tsan_default_options(void)
+{
+	return "halt_on_error=1";
+}
+#endif
+
 #define STRESS_RECORDS	40000u
 #define STRESS_MAX_SPIN 200000000u
 
