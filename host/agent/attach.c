@@ -139,6 +139,13 @@ bool agent_attach(const char *memory_file, uint64_t gpa, uint64_t deadline_ns,
 
 		nanosleep(&pause, NULL);
 	}
+	if (__atomic_load_n(&control->magic, __ATOMIC_ACQUIRE) == 0) {
+		snprintf(message, message_len,
+			 "the SVSM did not publish its control page before the timeout (magic "
+			 "0x0000000000000000): is the VM running an svsm-migrate image?");
+		agent_detach(att);
+		return false;
+	}
 	if (!agent_check_control(att->region, message, message_len)) {
 		agent_detach(att);
 		return false;

@@ -157,6 +157,7 @@ static void count_record(struct channel *ch, enum capture_dir dir, const uint8_t
 	bucket->records++;
 	bucket->bytes += len;
 	bucket->pages += info.gpa_count;
+	ch->stats.pages[dir] += info.gpa_count;
 }
 
 /* Queues a record for its destination; it is now "forwarded" (captured and counted). */

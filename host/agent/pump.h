@@ -51,6 +51,7 @@ struct pump_round_stats {
 struct pump_channel_stats {
 	uint64_t records[2]; /* indexed by enum capture_dir */
 	uint64_t bytes[2];
+	uint64_t pages[2];   /* GPAs of PAGES records */
 	uint64_t dropped[2]; /* records an injected fault removed */
 };
 

@@ -109,12 +109,14 @@ static void print_channels(FILE *out, const struct pump_stats *ps)
 
 		fprintf(out,
 			"%s\n    {\"channel\": %u, \"records_out\": %llu, \"bytes_out\": %llu, "
-			"\"records_in\": %llu, \"bytes_in\": %llu, \"dropped_out\": %llu, "
-			"\"dropped_in\": %llu}",
+			"\"pages_out\": %llu, \"records_in\": %llu, \"bytes_in\": %llu, "
+			"\"pages_in\": %llu, \"dropped_out\": %llu, \"dropped_in\": %llu}",
 			c == 0 ? "" : ",", c, (unsigned long long)s->records[CAPTURE_OUT],
 			(unsigned long long)s->bytes[CAPTURE_OUT],
+			(unsigned long long)s->pages[CAPTURE_OUT],
 			(unsigned long long)s->records[CAPTURE_IN],
 			(unsigned long long)s->bytes[CAPTURE_IN],
+			(unsigned long long)s->pages[CAPTURE_IN],
 			(unsigned long long)s->dropped[CAPTURE_OUT],
 			(unsigned long long)s->dropped[CAPTURE_IN]);
 	}

@@ -357,9 +357,9 @@ static void *source_svsm(void *arg)
 	}
 	mig_control_publish(ctl, MIG_STATUS_SOURCE_COMMIT, MIG_ERR_NONE);
 	if (!expect_record(s, MIG_REC_ACK) ||
-	    !script_produce(s, 0, go,
-			    fake_control_record(go, sizeof(go), MIG_REC_GO, 0,
-						ROUNDS * PAGES_PER_CHAN))) {
+	    !script_produce(
+		s, 0, go,
+		fake_control_record(go, sizeof(go), MIG_REC_GO, 0, ROUNDS * PAGES_PER_CHAN))) {
 		return NULL;
 	}
 	mig_control_publish_counters(ctl, &counters);
@@ -557,6 +557,7 @@ TEST(agent_cli, migration_completes_with_stats_and_capture)
 	EXPECT_FILE_HAS(p.src_stats, "\"downtime_ms\": 12.346");
 	EXPECT_FILE_HAS(p.src_stats, "{\"round\": 1, \"records\": 8, \"pages\": 16,");
 	EXPECT_FILE_HAS(p.src_stats, "{\"channel\": 1, \"records_out\": 8,");
+	EXPECT_FILE_HAS(p.src_stats, "\"pages_out\": 16,");
 	EXPECT_FILE_HAS(p.dst_stats, "\"status\": \"TARGET_RUNNING\"");
 	EXPECT_FILE_HAS(p.dst_stats, "\"records_in\": 9,");
 

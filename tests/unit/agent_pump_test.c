@@ -216,17 +216,20 @@ static void expect_source_stats(const struct pump_stats *s, uint32_t channels)
 
 	for (uint32_t c = 0; c < channels; c++) {
 		uint64_t bytes = 0;
+		uint64_t pages = 0;
 
 		for (uint32_t i = 0; i < RECORDS_PER_CHAN; i++) {
 			size_t len = expected_record(buf, c, i);
 
 			bytes += len;
+			pages += gpas_of(i);
 			round_pages[i / RECORDS_PER_ROUND] += gpas_of(i);
 			round_bytes[i / RECORDS_PER_ROUND] += len;
 		}
 		EXPECT_EQ(s->channel[c].records[CAPTURE_OUT], RECORDS_PER_CHAN);
 		EXPECT_EQ(s->channel[c].bytes[CAPTURE_OUT], bytes);
 		EXPECT_EQ(s->channel[c].records[CAPTURE_IN], REPLIES_PER_CHAN);
+		EXPECT_EQ(s->channel[c].pages[CAPTURE_OUT], pages);
 	}
 	EXPECT_EQ(s->rounds_seen, 3U);
 	for (uint32_t r = 0; r < 3; r++) {
