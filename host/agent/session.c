@@ -486,7 +486,13 @@ static int run_pump(const struct agent_options *opts, struct watch *w, int fds[]
 
 		w->command_seq = mig_control_host_command(w->region, &cmd);
 	}
-	code = watch_until_end(w);
+	if (w->role == ROLE_SEND && w->command_seq == 0) {
+		code =
+		    finish(w, AGENT_EXIT_WRONG_STATE,
+			   "the SVSM has not taken the host's previous command: try again later");
+	} else {
+		code = watch_until_end(w);
+	}
 	progress_end_line(&w->progress);
 	pump_finish(w->pump, stats);
 	w->pump = NULL;
@@ -502,6 +508,22 @@ static void init_watch(struct watch *w, enum role role, void *region,
 	w->result = result;
 	w->deadline_ns = result->started_ns + (uint64_t)opts->timeout_s * 1000000000ULL;
 	progress_init(&w->progress, stderr, isatty(STDERR_FILENO) == 1, result->started_ns);
+}
+
+/* A command the SVSM has not taken yet cannot be replaced without mixing the two. */
+static bool previous_command_taken(void *region, struct agent_result *result)
+{
+	const struct mig_control *page = region;
+	uint32_t pending = __atomic_load_n(&page->host.command_seq, __ATOMIC_ACQUIRE);
+
+	if (pending == 0 || pending == result->state.command_ack) {
+		return true;
+	}
+	snprintf(result->message, sizeof(result->message),
+		 "the SVSM has not taken the host's previous command (seq %u, taken %u): is its "
+		 "migration handler running?",
+		 pending, result->state.command_ack);
+	return false;
 }
 
 int session_send(const struct agent_options *opts, void *region, struct agent_result *result,
@@ -524,6 +546,9 @@ int session_send(const struct agent_options *opts, void *region, struct agent_re
 		snprintf(result->message, sizeof(result->message),
 			 "the SVSM is in %s: send needs a running guest (IDLE or SOURCE_ABORTED)",
 			 agent_status_name(result->state.status, status));
+		return AGENT_EXIT_WRONG_STATE;
+	}
+	if (!previous_command_taken(region, result)) {
 		return AGENT_EXIT_WRONG_STATE;
 	}
 	if (getrandom(session_id, sizeof(session_id), 0) != (ssize_t)sizeof(session_id)) {

@@ -750,6 +750,11 @@ TEST(agent_cli, wrong_state_connect_and_inspect_errors)
 	EXPECT_EXIT(AGENT_EXIT_BAD_CAPTURE, "/nonexistent.cap", "inspect", "/nonexistent.cap");
 	/* Nothing was started: the running VM's control page has no command. */
 	EXPECT_EQ(((struct mig_control *)running.region)->host.command_seq, 0U);
+	/* A command the SVSM never took is not overwritten. */
+	((struct mig_control *)running.region)->host.command_seq = 7;
+	EXPECT_EXIT(AGENT_EXIT_WRONG_STATE, "has not taken the host's previous command", "send",
+		    "--to", "127.0.0.1:1", "--memory-file", running.path, "--image", image);
+	EXPECT_EQ(((struct mig_control *)running.region)->host.command_seq, 7U);
 
 	vm_destroy(&running);
 	vm_destroy(&waiting);
