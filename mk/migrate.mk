@@ -73,7 +73,8 @@ $(MIGRATE_TSAN_BIN): $(MIGRATE_TSAN_OBJS)
 # build/fuzz/fuzz-{record,ring,control}; seeds generated from valid inputs by gen-seeds (never
 # checked in); each run grows build/fuzz/corpus/<target>. `make fuzz` runs each target for
 # FUZZ_SECONDS, `make fuzz-smoke` (and `make test`, through tests/fuzz/run-smoke.sh) for a few.
-FUZZ_CC            ?= clang
+# Debian's clang-14 without the unversioned `clang` link is enough.
+FUZZ_CC            ?= $(firstword $(shell command -v clang clang-14 2>/dev/null) clang)
 FUZZ_SECONDS       ?= 20
 FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_DIR           := $(BUILD)/fuzz

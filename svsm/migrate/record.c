@@ -245,41 +245,50 @@ static void forbid(void *ctx)
 
 static void forbid_u8(void *ctx, uint8_t v)
 {
+	(void)v;
 	forbid(ctx);
 }
 
 static void forbid_u16(void *ctx, uint16_t v)
 {
+	(void)v;
 	forbid(ctx);
 }
 
 static void forbid_u32(void *ctx, uint32_t v)
 {
+	(void)v;
 	forbid(ctx);
 }
 
 static void forbid_u64(void *ctx, uint64_t v)
 {
+	(void)v;
 	forbid(ctx);
 }
 
 static void forbid_string(void *ctx, cbor_data data, uint64_t len)
 {
+	(void)data;
+	(void)len;
 	forbid(ctx);
 }
 
 static void forbid_float(void *ctx, float v)
 {
+	(void)v;
 	forbid(ctx);
 }
 
 static void forbid_double(void *ctx, double v)
 {
+	(void)v;
 	forbid(ctx);
 }
 
 static void forbid_bool(void *ctx, bool v)
 {
+	(void)v;
 	forbid(ctx);
 }
 
@@ -788,6 +797,16 @@ static void put_value(struct writer *w, uint32_t key, const struct mig_record *r
 	w->overflow = true;
 }
 
+static size_t key_count(uint64_t keys)
+{
+	size_t count = 0;
+
+	for (; keys != 0; keys &= keys - 1) {
+		count++;
+	}
+	return count;
+}
+
 enum mig_error mig_record_encode(const struct mig_record *rec, void *out, size_t cap, size_t *len)
 {
 	const struct record_spec *spec;
@@ -802,7 +821,7 @@ enum mig_error mig_record_encode(const struct mig_record *rec, void *out, size_t
 		return MIG_ERR_INTERNAL;
 	}
 	spec = spec_of(rec->type);
-	put_map(&w, (size_t)__builtin_popcountll(spec->keys));
+	put_map(&w, key_count(spec->keys));
 	for (uint32_t key = 0; key < 64; key++) {
 		if ((spec->keys & KEY_BIT(key)) != 0) {
 			put_uint(&w, key);

@@ -31,7 +31,7 @@ static uint32_t *peer_index(struct mig_ring *ring)
 
 static uint8_t *slot_of(const struct mig_ring *ring, uint32_t index)
 {
-	return ring->slots + (size_t)(index % MIG_RING_SLOTS) * MIG_SLOT_SIZE;
+	return ring->slots + (size_t)(index % MIG_RING_SLOTS) * (size_t)MIG_SLOT_SIZE;
 }
 
 /* Records in flight (prod - cons) given our index and the peer's. */

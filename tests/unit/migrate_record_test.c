@@ -99,7 +99,7 @@ static struct mig_record valid_record(enum mig_record_type type)
 	case MIG_REC_COMMIT:
 		rec.commit_channels = 3;
 		for (uint32_t i = 0; i < 3; i++) {
-			rec.last_seqs[i] = 1000u * i;
+			rec.last_seqs[i] = 1000ULL * i;
 			rec.digests[i] = digest_bytes[i];
 		}
 		rec.pages = 123456;
@@ -921,51 +921,51 @@ TEST(migrate_record, header_must_be_a_definite_map)
 
 struct wrong_value {
 	const char *what;
-	uint8_t bytes[10];
 	size_t len;
 	enum shape shape; /* the shape it would be valid for */
 	bool any_shape;	  /* wrong for every key */
+	uint8_t bytes[10];
 };
 
 static const struct wrong_value wrong_values[] = {
-    {"uint", {0x00}, 1, SHAPE_UINT, false},
-    {"bstr", {0x41, 0x00}, 2, SHAPE_BSTR, false},
-    {"array of uint", {0x81, 0x00}, 2, SHAPE_UINT_ARRAY, false},
-    {"empty array", {0x80}, 1, SHAPE_UINT, true},
-    {"map", {0xA1, 0x01, 0x00}, 3, SHAPE_UINT, true},
-    {"empty map", {0xA0}, 1, SHAPE_UINT, true},
-    {"text", {0x61, 0x61}, 2, SHAPE_UINT, true},
-    {"negint", {0x20}, 1, SHAPE_UINT, true},
-    {"negint 8 bytes", {0x3B, 0, 0, 0, 0, 0, 0, 0, 1}, 9, SHAPE_UINT, true},
-    {"tagged uint", {0xC1, 0x00}, 2, SHAPE_UINT, true},
-    {"big tag", {0xD9, 0xD9, 0xF7, 0x00}, 4, SHAPE_UINT, true},
-    {"half float", {0xF9, 0x00, 0x00}, 3, SHAPE_UINT, true},
-    {"single float", {0xFA, 0, 0, 0, 0}, 5, SHAPE_UINT, true},
-    {"double float", {0xFB, 0, 0, 0, 0, 0, 0, 0, 0}, 9, SHAPE_UINT, true},
-    {"false", {0xF4}, 1, SHAPE_UINT, true},
-    {"true", {0xF5}, 1, SHAPE_UINT, true},
-    {"null", {0xF6}, 1, SHAPE_UINT, true},
-    {"undefined", {0xF7}, 1, SHAPE_UINT, true},
-    {"simple 255", {0xF8, 0xFF}, 2, SHAPE_UINT, true},
-    {"break", {0xFF}, 1, SHAPE_UINT, true},
-    {"indefinite bstr", {0x5F, 0x41, 0x00, 0xFF}, 4, SHAPE_UINT, true},
-    {"indefinite text", {0x7F, 0x61, 0x61, 0xFF}, 4, SHAPE_UINT, true},
-    {"indefinite array", {0x9F, 0x00, 0xFF}, 3, SHAPE_UINT, true},
-    {"indefinite map", {0xBF, 0xFF}, 2, SHAPE_UINT, true},
-    {"reserved info 28", {0x1C}, 1, SHAPE_UINT, true},
-    {"reserved info 30 bstr", {0x5E}, 1, SHAPE_UINT, true},
-    {"uint head cut short", {0x1B, 0x00}, 2, SHAPE_UINT, true},
-    {"bstr longer than header", {0x5A, 0x7F, 0xFF, 0xFF, 0xFF}, 5, SHAPE_UINT, true},
+    {"uint", 1, SHAPE_UINT, false, {0x00}},
+    {"bstr", 2, SHAPE_BSTR, false, {0x41, 0x00}},
+    {"array of uint", 2, SHAPE_UINT_ARRAY, false, {0x81, 0x00}},
+    {"empty array", 1, SHAPE_UINT, true, {0x80}},
+    {"map", 3, SHAPE_UINT, true, {0xA1, 0x01, 0x00}},
+    {"empty map", 1, SHAPE_UINT, true, {0xA0}},
+    {"text", 2, SHAPE_UINT, true, {0x61, 0x61}},
+    {"negint", 1, SHAPE_UINT, true, {0x20}},
+    {"negint 8 bytes", 9, SHAPE_UINT, true, {0x3B, 0, 0, 0, 0, 0, 0, 0, 1}},
+    {"tagged uint", 2, SHAPE_UINT, true, {0xC1, 0x00}},
+    {"big tag", 4, SHAPE_UINT, true, {0xD9, 0xD9, 0xF7, 0x00}},
+    {"half float", 3, SHAPE_UINT, true, {0xF9, 0x00, 0x00}},
+    {"single float", 5, SHAPE_UINT, true, {0xFA, 0, 0, 0, 0}},
+    {"double float", 9, SHAPE_UINT, true, {0xFB, 0, 0, 0, 0, 0, 0, 0, 0}},
+    {"false", 1, SHAPE_UINT, true, {0xF4}},
+    {"true", 1, SHAPE_UINT, true, {0xF5}},
+    {"null", 1, SHAPE_UINT, true, {0xF6}},
+    {"undefined", 1, SHAPE_UINT, true, {0xF7}},
+    {"simple 255", 2, SHAPE_UINT, true, {0xF8, 0xFF}},
+    {"break", 1, SHAPE_UINT, true, {0xFF}},
+    {"indefinite bstr", 4, SHAPE_UINT, true, {0x5F, 0x41, 0x00, 0xFF}},
+    {"indefinite text", 4, SHAPE_UINT, true, {0x7F, 0x61, 0x61, 0xFF}},
+    {"indefinite array", 3, SHAPE_UINT, true, {0x9F, 0x00, 0xFF}},
+    {"indefinite map", 2, SHAPE_UINT, true, {0xBF, 0xFF}},
+    {"reserved info 28", 1, SHAPE_UINT, true, {0x1C}},
+    {"reserved info 30 bstr", 1, SHAPE_UINT, true, {0x5E}},
+    {"uint head cut short", 2, SHAPE_UINT, true, {0x1B, 0x00}},
+    {"bstr longer than header", 5, SHAPE_UINT, true, {0x5A, 0x7F, 0xFF, 0xFF, 0xFF}},
     {"bstr 2^64-1 long",
-     {0x5B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF},
      9,
      SHAPE_UINT,
-     true},
+     true,
+     {0x5B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}},
     {"array 2^64-1 long",
-     {0x9B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF},
      9,
      SHAPE_UINT,
-     true},
+     true,
+     {0x9B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}},
 };
 
 TEST(migrate_record, every_wrong_value_type_for_every_key_fails)
