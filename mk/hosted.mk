@@ -1,0 +1,72 @@
+# The hosted platform (host/plat/hosted): include/svsm/plat.h for a Linux process, the VM program
+# build/tools/svsm-hosted-vm (and a ThreadSanitizer build of it, svsm-hosted-vm-tsan), the unit
+# tests build/tests/unit-hosted (ASan+UBSan) and the end-to-end migration over loopback
+# (`make e2e-hosted`, `make e2e-hosted-tsan`; tests/e2e/hosted.sh).
+#
+# This fragment is read before igvm.mk and migrate.mk, so it names the sources it shares with
+# them itself and compiles its own copies under build/host/hosted/{plain,san,tsan}/.
+
+HOSTED_DIR       := $(BUILD)/host/hosted
+HOSTED_VM        := $(BUILD)/tools/svsm-hosted-vm
+HOSTED_VM_TSAN   := $(BUILD)/tools/svsm-hosted-vm-tsan
+HOSTED_TEST_BIN  := $(BUILD)/tests/unit-hosted
+HOSTED_E2E       := tests/e2e/hosted.sh
+
+HOSTED_PLAT_SRCS := host/plat/hosted/plat.c host/plat/hosted/vcpu.c
+HOSTED_VM_SRCS   := host/plat/hosted/vm_main.c host/plat/hosted/vm_image.c
+HOSTED_CORE_SRCS := svsm/core/guest_mem.c svsm/mm/bitmap.c svsm/mm/memmap.c svsm/lib/workload.c \
+                    svsm/arch/x86/entropy.c host/lib/host_env.c
+HOSTED_CRYPTO_SRCS := $(sort $(wildcard svsm/crypto/crypto*.c)) svsm/crypto/snp_report.c \
+                    svsm/crypto/policy.c svsm/crypto/attest.c svsm/crypto/emu_psp.c \
+                    $(EMU_PSP_GENERATED_SRC)
+HOSTED_MIGRATE_SRCS := $(sort $(wildcard svsm/migrate/*.c))
+HOSTED_IGVM_SRCS := igvm/image.c igvm/parser.c igvm/writer.c igvm/measure.c
+HOSTED_TEST_SRCS := $(sort $(wildcard tests/unit/hosted_*.c))
+HOSTED_FRAMEWORK := tests/framework/runner.c tests/framework/host_main.c
+HOSTED_DEPS_LIBS := $(DEPS_HOSTED)/lib/libcbor.a $(DEPS_HOSTED)/lib/libmbedx509.a \
+                    $(DEPS_HOSTED)/lib/libmbedcrypto.a
+HOSTED_CFLAGS    := $(HOST_CFLAGS) -Isvsm -Ihost/plat/hosted -DSVSM_PLAT_HOSTED=1
+
+hosted_objs = $(patsubst %.c,$(HOSTED_DIR)/$(1)/%.o,$(2))
+
+HOSTED_VM_ALL_SRCS := $(HOSTED_VM_SRCS) $(HOSTED_PLAT_SRCS) $(HOSTED_CORE_SRCS) \
+                      $(HOSTED_CRYPTO_SRCS) $(HOSTED_MIGRATE_SRCS) $(HOSTED_IGVM_SRCS)
+HOSTED_VM_OBJS      := $(call hosted_objs,plain,$(HOSTED_VM_ALL_SRCS))
+HOSTED_VM_TSAN_OBJS := $(call hosted_objs,tsan,$(HOSTED_VM_ALL_SRCS))
+HOSTED_TEST_OBJS    := $(call hosted_objs,san,$(HOSTED_PLAT_SRCS) $(HOSTED_CORE_SRCS) \
+                       $(HOSTED_CRYPTO_SRCS) $(HOSTED_TEST_SRCS) $(HOSTED_FRAMEWORK))
+
+ALL_TARGETS    += $(HOSTED_TEST_BIN)
+HOST_TEST_BINS += $(HOSTED_TEST_BIN)
+
+$(HOSTED_DIR)/plain/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) $(HOSTED_CFLAGS) -c $< -o $@
+
+$(HOSTED_DIR)/san/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) $(HOSTED_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(HOSTED_DIR)/tsan/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) $(HOSTED_CFLAGS) $(TSAN_FLAGS) -c $< -o $@
+
+$(HOSTED_VM): $(HOSTED_VM_OBJS) $(HOSTED_DEPS_LIBS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(HOST_CC) $^ -o $@ $(HOST_LDFLAGS)
+
+$(HOSTED_VM_TSAN): $(HOSTED_VM_TSAN_OBJS) $(HOSTED_DEPS_LIBS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(HOST_CC) $(TSAN_FLAGS) $^ -o $@ $(HOST_LDFLAGS)
+
+$(HOSTED_TEST_BIN): $(HOSTED_TEST_OBJS) $(HOSTED_DEPS_LIBS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(HOST_CC) $(SAN_FLAGS) $^ -o $@ $(HOST_LDFLAGS)
+
+-include $(HOSTED_VM_OBJS:.o=.d) $(HOSTED_VM_TSAN_OBJS:.o=.d) $(HOSTED_TEST_OBJS:.o=.d)

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/* Hosted vCPU threads: the workload, safe-point parking, blocked accesses and withheld vCPUs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "svsm/core/guest_mem.h"
+#include "svsm/layout.h"
+#include "svsm/plat.h"
+#include "svsm/test.h"
+#include "svsm/workload.h"
+
+#include "hosted_support.h"
+
+#define REGION_SIZE (64ULL * 1024)
+
+static struct hosted_guest_params params_for(unsigned vcpu, uint64_t max_steps)
+{
+	struct hosted_guest_params p = {
+	    .region = gpa_init(TEST_GUEST_BASE + vcpu * REGION_SIZE),
+	    .region_size = REGION_SIZE,
+	    .seed = 0x1234 + vcpu,
+	    .max_steps = max_steps,
+	};
+
+	return p;
+}
+
+static uint64_t replay_checksum(uint64_t seed, uint64_t steps, uint64_t size)
+{
+	uint64_t *buf = malloc(size);
+	uint64_t sum;
+
+	if (buf == NULL) {
+		return 0;
+	}
+	sum = workload_replay(seed, steps, buf, size / WORKLOAD_WORD_SIZE);
+	free(buf);
+	return sum;
+}
+
+TEST(hosted_vcpu, workload_runs_to_done_and_matches_a_replay)
+{
+	const uint64_t steps = 50000;
+
+	ASSERT_TRUE(test_vm_create(2));
+	for (unsigned v = 0; v < 2; v++) {
+		struct hosted_guest_params p = params_for(v, steps);
+
+		ASSERT_TRUE(hosted_vcpu_launch(v, &p));
+	}
+	for (unsigned v = 0; v < 2; v++) {
+		struct hosted_vcpu_result r;
+
+		ASSERT_TRUE(test_wait_until(test_vcpu_done, v, TEST_WAIT_NS));
+		hosted_vcpu_result(v, &r);
+		EXPECT_TRUE(r.done);
+		EXPECT_EQ(r.steps, steps);
+		EXPECT_EQ(hosted_vcpu_heartbeat(v), steps);
+		EXPECT_EQ(r.checksum, replay_checksum(0x1234 + v, steps, REGION_SIZE));
+		/* The guest validated its region through the PVALIDATE service. */
+		EXPECT_TRUE(guest_mem_validated(params_for(v, 0).region));
+	}
+	EXPECT_EQ(guest_mem_validated_count(), 2 * REGION_SIZE / PAGE_SIZE);
+	test_vm_destroy();
+}
+
+TEST(hosted_vcpu, launch_refuses_regions_outside_guest_ram)
+{
+	struct hosted_guest_params p = params_for(0, 10);
+
+	ASSERT_TRUE(test_vm_create(1));
+	p.region = gpa_init(LAYOUT_MIGRATION_GPA);
+	EXPECT_FALSE(hosted_vcpu_launch(0, &p));
+	p.region = gpa_init(TEST_GUEST_BASE + 8);
+	EXPECT_FALSE(hosted_vcpu_launch(0, &p));
+	p = params_for(0, 10);
+	p.region_size = 0;
+	EXPECT_FALSE(hosted_vcpu_launch(0, &p));
+	p.region_size = TEST_RAM_SIZE;
+	EXPECT_FALSE(hosted_vcpu_launch(0, &p));
+	EXPECT_EQ(hosted_vcpu_run_state(0), HOSTED_VCPU_OFFLINE);
+	test_vm_destroy();
+}
+
+TEST(hosted_vcpu, parks_at_a_safe_point_and_resumes)
+{
+	struct hosted_guest_params p = params_for(0, 0);
+	uint8_t state[PLAT_VCPU_STATE_MAX];
+	size_t len = 0;
+	uint64_t beat;
+
+	ASSERT_TRUE(test_vm_create(1));
+	ASSERT_TRUE(hosted_vcpu_launch(0, &p));
+	ASSERT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
+	EXPECT_EQ(plat_vcpu_save_state(0, state, sizeof(state), &len), PLAT_ERR_PERMISSION);
+	plat_vcpu_request_park(0);
+	ASSERT_TRUE(test_wait_until(test_vcpu_parked, 0, TEST_WAIT_NS));
+	beat = hosted_vcpu_heartbeat(0);
+	test_sleep_ms(50);
+	EXPECT_EQ(hosted_vcpu_heartbeat(0), beat);
+	EXPECT_EQ(plat_vcpu_save_state(0, state, 8, &len), PLAT_ERR_INPUT);
+	EXPECT_EQ(plat_vcpu_save_state(0, state, sizeof(state), &len), PLAT_OK);
+	EXPECT_GT(len, 0U);
+	plat_vcpu_resume(0);
+	EXPECT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
+	EXPECT_FALSE(plat_vcpu_parked(0));
+	/* The parked time shows up as the largest heartbeat gap. */
+	plat_vcpu_request_park(0);
+	ASSERT_TRUE(test_wait_until(test_vcpu_parked, 0, TEST_WAIT_NS));
+	{
+		struct hosted_vcpu_result r;
+
+		hosted_vcpu_result(0, &r);
+		EXPECT_GE(r.max_gap_ns, 50ULL * 1000000ULL);
+		EXPECT_EQ(r.steps, hosted_vcpu_heartbeat(0));
+	}
+	test_vm_destroy();
+}
+
+TEST(hosted_vcpu, write_to_a_write_protected_page_blocks_until_granted)
+{
+	/* One page: every step writes it. */
+	struct hosted_guest_params p = params_for(0, 0);
+	uint8_t before[PAGE_SIZE];
+	uint8_t after[PAGE_SIZE];
+	uint64_t faults;
+	uint64_t beat;
+
+	p.region_size = PAGE_SIZE;
+	ASSERT_TRUE(test_vm_create(1));
+	ASSERT_TRUE(hosted_vcpu_launch(0, &p));
+	ASSERT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
+	faults = hosted_blocked_faults();
+	ASSERT_EQ(plat_set_guest_perm(p.region, PLAT_PERM_R), PLAT_OK);
+	plat_flush_tlb_all();
+	test_sleep_ms(20);
+	beat = hosted_vcpu_heartbeat(0);
+	ASSERT_EQ(plat_guest_read(before, p.region, PAGE_SIZE), PLAT_OK);
+	test_sleep_ms(100);
+	EXPECT_EQ(hosted_vcpu_heartbeat(0), beat);
+	ASSERT_EQ(plat_guest_read(after, p.region, PAGE_SIZE), PLAT_OK);
+	EXPECT_MEMEQ(after, before, PAGE_SIZE);
+	EXPECT_GT(hosted_blocked_faults(), faults);
+	EXPECT_EQ(gpa_addr(hosted_last_blocked_gpa()), gpa_addr(p.region));
+	/* Blocked inside a step, it cannot reach a safe point. */
+	plat_vcpu_request_park(0);
+	test_sleep_ms(100);
+	EXPECT_FALSE(plat_vcpu_parked(0));
+	ASSERT_EQ(plat_set_guest_perm(p.region, PLAT_PERM_RW), PLAT_OK);
+	EXPECT_TRUE(test_wait_until(test_vcpu_parked, 0, TEST_WAIT_NS));
+	EXPECT_GT(hosted_vcpu_heartbeat(0), beat);
+	test_vm_destroy();
+}
+
+TEST(hosted_vcpu, access_to_a_revoked_page_blocks_until_granted)
+{
+	struct hosted_guest_params p = params_for(0, 0);
+	uint64_t beat;
+
+	p.region_size = PAGE_SIZE;
+	ASSERT_TRUE(test_vm_create(1));
+	ASSERT_TRUE(hosted_vcpu_launch(0, &p));
+	ASSERT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
+	ASSERT_EQ(plat_set_guest_perm(p.region, PLAT_PERM_NONE), PLAT_OK);
+	test_sleep_ms(20);
+	beat = hosted_vcpu_heartbeat(0);
+	test_sleep_ms(100);
+	EXPECT_EQ(hosted_vcpu_heartbeat(0), beat);
+	EXPECT_EQ(gpa_addr(hosted_last_blocked_gpa()), gpa_addr(p.region));
+	/* Read access is not enough for the workload's writes. */
+	ASSERT_EQ(plat_set_guest_perm(p.region, PLAT_PERM_R), PLAT_OK);
+	test_sleep_ms(50);
+	EXPECT_EQ(hosted_vcpu_heartbeat(0), beat);
+	ASSERT_EQ(plat_set_guest_perm(p.region, PLAT_PERM_RWX), PLAT_OK);
+	EXPECT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
+	test_vm_destroy();
+}
+
+TEST(hosted_vcpu, withheld_vcpu_is_reported_not_parked)
+{
+	struct hosted_guest_params p = params_for(0, 0);
+	struct hosted_guest_params q = params_for(1, 0);
+
+	ASSERT_TRUE(test_vm_create(2));
+	ASSERT_TRUE(hosted_vcpu_launch(0, &p));
+	ASSERT_TRUE(hosted_vcpu_launch(1, &q));
+	ASSERT_TRUE(test_wait_until(test_vcpu_stepping, 1, TEST_WAIT_NS));
+	hosted_vcpu_set_withheld(1, true);
+	plat_vcpu_request_park(0);
+	plat_vcpu_request_park(1);
+	ASSERT_TRUE(test_wait_until(test_vcpu_parked, 0, TEST_WAIT_NS));
+	EXPECT_FALSE(test_wait_until(test_vcpu_parked, 1, 300ULL * 1000000ULL));
+	EXPECT_FALSE(test_vcpu_stepping(1));
+	hosted_vcpu_set_withheld(1, false);
+	EXPECT_TRUE(test_wait_until(test_vcpu_parked, 1, TEST_WAIT_NS));
+	plat_vcpu_resume(0);
+	plat_vcpu_resume(1);
+	EXPECT_TRUE(test_wait_until(test_vcpu_stepping, 1, TEST_WAIT_NS));
+	test_vm_destroy();
+}
+
+TEST(hosted_vcpu, done_vcpu_still_parks)
+{
+	struct hosted_guest_params p = params_for(0, 1000);
+
+	ASSERT_TRUE(test_vm_create(1));
+	ASSERT_TRUE(hosted_vcpu_launch(0, &p));
+	ASSERT_TRUE(test_wait_until(test_vcpu_done, 0, TEST_WAIT_NS));
+	plat_vcpu_request_park(0);
+	ASSERT_TRUE(test_wait_until(test_vcpu_parked, 0, TEST_WAIT_NS));
+	plat_vcpu_resume(0);
+	EXPECT_TRUE(test_wait_until(test_vcpu_done, 0, TEST_WAIT_NS));
+	test_vm_destroy();
+}
+
+TEST(hosted_vcpu, throttled_vcpu_keeps_its_rate)
+{
+	struct hosted_guest_params p = params_for(0, 0);
+	uint64_t start;
+	uint64_t beats;
+
+	p.writes_per_ms = 10;
+	ASSERT_TRUE(test_vm_create(1));
+	ASSERT_TRUE(hosted_vcpu_launch(0, &p));
+	ASSERT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
+	start = hosted_vcpu_heartbeat(0);
+	test_sleep_ms(200);
+	beats = hosted_vcpu_heartbeat(0) - start;
+	/* 10 per ms for 200 ms is 2000; allow for a loaded machine but not for no throttle. */
+	EXPECT_GT(beats, 200U);
+	EXPECT_LT(beats, 4000U);
+	test_vm_destroy();
+}
