@@ -1,5 +1,6 @@
-# The VMM-side migration agent (host/agent, docs/agent.md): build/tools/svsm-migrate and its unit
-# tests build/tests/unit-agent (ASan+UBSan), plus the script tests under tests/agent.
+# The VMM-side migration agent (host/agent, docs/agent.md): build/tools/svsm-migrate, its unit
+# tests build/tests/unit-agent (ASan+UBSan), and the threaded pump tests again under
+# ThreadSanitizer (build/tests/unit-agent-tsan).
 #
 # The agent links the wire layer of svsm/migrate (rings, control page, record header decoder),
 # which pulls in svsm/crypto, libcbor and mbedTLS, and the IGVM parser. This fragment is read
@@ -25,8 +26,14 @@ AGENT_TOOL_OBJS := $(patsubst %.c,$(AGENT_DIR)/tool/%.o,$(AGENT_SRCS) host/agent
 AGENT_TEST_OBJS := $(patsubst %.c,$(AGENT_DIR)/san/%.o,$(AGENT_SRCS) $(AGENT_WIRE_SRCS) \
                    $(AGENT_IGVM_SRCS) $(AGENT_TEST_SRCS) $(AGENT_FRAMEWORK) host/lib/host_env.c)
 
-ALL_TARGETS    += $(AGENT_TOOL) $(AGENT_TEST_BIN)
-HOST_TEST_BINS += $(AGENT_TEST_BIN)
+# The pump's channel threads share the injector, the capture and the counters: TSan checks them.
+AGENT_TSAN_BIN  := $(BUILD)/tests/unit-agent-tsan
+AGENT_TSAN_TESTS := tests/unit/agent_pump_test.c tests/unit/agent_fake_svsm.c
+AGENT_TSAN_OBJS := $(patsubst %.c,$(AGENT_DIR)/tsan/%.o,$(AGENT_SRCS) $(AGENT_WIRE_SRCS) \
+                   $(AGENT_IGVM_SRCS) $(AGENT_TSAN_TESTS) $(AGENT_FRAMEWORK) host/lib/host_env.c)
+
+ALL_TARGETS    += $(AGENT_TOOL) $(AGENT_TEST_BIN) $(AGENT_TSAN_BIN)
+HOST_TEST_BINS += $(AGENT_TEST_BIN) $(AGENT_TSAN_BIN)
 
 $(AGENT_DIR)/tool/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -37,6 +44,13 @@ $(AGENT_DIR)/san/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) $(AGENT_CFLAGS) $(SAN_FLAGS) $(EXTRA_AGENT_TEST_CFLAGS) -c $< -o $@
+
+# control.c's sequence lock uses a fence TSan cannot model; it warns (-Wtsan) but the
+# release/acquire pairs around it are what the race detector checks.
+$(AGENT_DIR)/tsan/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) $(AGENT_CFLAGS) $(TSAN_FLAGS) -Wno-tsan -c $< -o $@
 
 # The command-line tests run the tool itself.
 $(AGENT_DIR)/san/tests/unit/agent_cli_test.o: EXTRA_AGENT_TEST_CFLAGS := \
@@ -53,4 +67,9 @@ $(AGENT_TEST_BIN): $(AGENT_TEST_OBJS) $(AGENT_DEPS_LIBS)
 	@echo "  LINK    $@"
 	@$(HOST_CC) $(HOST_LDFLAGS) $(SAN_FLAGS) $^ -o $@
 
--include $(AGENT_TOOL_OBJS:.o=.d) $(AGENT_TEST_OBJS:.o=.d)
+$(AGENT_TSAN_BIN): $(AGENT_TSAN_OBJS) $(AGENT_DEPS_LIBS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(HOST_CC) $(HOST_LDFLAGS) $(TSAN_FLAGS) $^ -o $@
+
+-include $(AGENT_TOOL_OBJS:.o=.d) $(AGENT_TEST_OBJS:.o=.d) $(AGENT_TSAN_OBJS:.o=.d)
