@@ -54,8 +54,9 @@ $(MIGRATE_UNIT_BIN): $(MIGRATE_SAN_OBJS) $(CBOR_HOSTED_LIB) $(MBEDTLS_HOSTED_LIB
 	@echo "  LINK    $@"
 	@$(HOST_CC) $(SAN_FLAGS) $^ -o $@ $(HOST_LDFLAGS)
 
-# --- Ring stress under ThreadSanitizer ---------------------------------------------------------
-MIGRATE_TSAN_SRCS := svsm/migrate/ring.c tests/unit/migrate_ring_stress.c $(MIGRATE_TEST_FRAMEWORK)
+# --- Ring and control-page stress under ThreadSanitizer ----------------------------------------
+MIGRATE_TSAN_SRCS := svsm/migrate/ring.c svsm/migrate/control.c tests/unit/migrate_ring_stress.c \
+                     tests/unit/migrate_control_stress.c $(MIGRATE_TEST_FRAMEWORK)
 MIGRATE_TSAN_OBJS := $(patsubst %.c,$(MIGRATE_HOST_DIR)/tsan/%.o,$(MIGRATE_TSAN_SRCS))
 MIGRATE_TSAN_BIN  := $(BUILD)/tests/migrate-ring-tsan
 

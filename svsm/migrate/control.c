@@ -12,15 +12,19 @@
 _Static_assert(sizeof(struct mig_host_regs) % sizeof(uint64_t) == 0, "host regs copy by words");
 _Static_assert(sizeof(struct mig_counters) % sizeof(uint64_t) == 0, "counters copy by words");
 
-/* Word-wise atomic copies: the other side may write concurrently; each word is read or written
- * exactly once and never torn. */
+/*
+ * Word-wise atomic copies: the other side may write concurrently; each word is read or written
+ * exactly once and never torn. Each word is an acquire load or a release store, which orders the
+ * copy against the sequence numbers around it without standalone fences (which GCC refuses under
+ * ThreadSanitizer, and the hosted platform builds this file with it).
+ */
 static void copy_from_shared(void *dst, const void *src, size_t len)
 {
 	const uint64_t *from = src;
 	uint64_t *to = dst;
 
 	for (size_t i = 0; i < len / sizeof(uint64_t); i++) {
-		to[i] = __atomic_load_n(&from[i], __ATOMIC_RELAXED);
+		to[i] = __atomic_load_n(&from[i], __ATOMIC_ACQUIRE);
 	}
 }
 
@@ -30,7 +34,7 @@ static void copy_to_shared(void *dst, const void *src, size_t len)
 	uint64_t *to = dst;
 
 	for (size_t i = 0; i < len / sizeof(uint64_t); i++) {
-		__atomic_store_n(&to[i], from[i], __ATOMIC_RELAXED);
+		__atomic_store_n(&to[i], from[i], __ATOMIC_RELEASE);
 	}
 }
 
@@ -40,7 +44,6 @@ static void publish_begin(struct mig_control_svsm *ctl)
 {
 	ctl->status_seq++;
 	__atomic_store_n(&ctl->page->status_seq, ctl->status_seq, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
 static void publish_end(struct mig_control_svsm *ctl)
@@ -51,9 +54,9 @@ static void publish_end(struct mig_control_svsm *ctl)
 
 static void store_state(struct mig_control_svsm *ctl)
 {
-	__atomic_store_n(&ctl->page->status, (uint32_t)ctl->status, __ATOMIC_RELAXED);
-	__atomic_store_n(&ctl->page->error, (uint32_t)ctl->error, __ATOMIC_RELAXED);
-	__atomic_store_n(&ctl->page->channels, ctl->channels, __ATOMIC_RELAXED);
+	__atomic_store_n(&ctl->page->status, (uint32_t)ctl->status, __ATOMIC_RELEASE);
+	__atomic_store_n(&ctl->page->error, (uint32_t)ctl->error, __ATOMIC_RELEASE);
+	__atomic_store_n(&ctl->page->channels, ctl->channels, __ATOMIC_RELEASE);
 }
 
 void mig_control_init(struct mig_control_svsm *ctl, void *base, enum mig_status status)
@@ -195,7 +198,6 @@ enum mig_error mig_control_take_command(struct mig_control_svsm *ctl, struct mig
 		return MIG_ERR_NONE;
 	}
 	copy_from_shared(&regs, &ctl->page->host, sizeof(regs));
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	seq_after = __atomic_load_n(&ctl->page->host.command_seq, __ATOMIC_RELAXED);
 	/* The host is writing a newer command: take that one on a later poll. */
 	if (seq_after != seq_before) {
@@ -229,11 +231,10 @@ static bool snapshot(const struct mig_control *page, struct mig_svsm_state *out)
 	if ((before & 1) != 0) {
 		return false;
 	}
-	out->status = (enum mig_status)__atomic_load_n(&page->status, __ATOMIC_RELAXED);
-	out->error = (enum mig_error)__atomic_load_n(&page->error, __ATOMIC_RELAXED);
-	out->channels = __atomic_load_n(&page->channels, __ATOMIC_RELAXED);
+	out->status = (enum mig_status)__atomic_load_n(&page->status, __ATOMIC_ACQUIRE);
+	out->error = (enum mig_error)__atomic_load_n(&page->error, __ATOMIC_ACQUIRE);
+	out->channels = __atomic_load_n(&page->channels, __ATOMIC_ACQUIRE);
 	copy_from_shared(&out->counters, &page->counters, sizeof(out->counters));
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	after = __atomic_load_n(&page->status_seq, __ATOMIC_RELAXED);
 	out->status_seq = before;
 	return before == after;
