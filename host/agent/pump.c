@@ -192,65 +192,77 @@ static const char *dir_name(enum capture_dir dir)
 	return dir == CAPTURE_OUT ? "to the peer" : "to the SVSM";
 }
 
-/* Applies the fault that fires on this record, if any, and emits what should go on; a held or
- * saved record follows the first record after it. */
+static void log_fault(const struct channel *ch, const struct direction *d,
+		      const struct inject_spec *spec, const struct agent_record_info *info)
+{
+	const char *name = agent_record_type_name(info->type);
+
+	LOG_WARN("TEST-ONLY fault: %s on channel %u, %s record seq %llu, %s\n",
+		 inject_kind_name(spec->kind), ch->index, name != NULL ? name : "undecodable",
+		 (unsigned long long)info->seq, dir_name(d->dir));
+}
+
+/* Emits the record as the fault says. True when it is held back for later (reorder). */
+static bool apply_fault(struct channel *ch, struct direction *d, const struct inject_spec *spec,
+			uint8_t *data, uint32_t len)
+{
+	switch (spec->kind) {
+	case INJECT_DROP:
+		ch->stats.dropped[d->dir]++;
+		return false;
+	case INJECT_KILL:
+		injected_kill(ch);
+	case INJECT_DELAY:
+		sleep_unless_stopping(ch, spec->delay_ms);
+		break;
+	case INJECT_FLIP:
+		data[len - 1] ^= 0x01;
+		break;
+	case INJECT_TRUNCATE:
+		len = len / 2 > 0 ? len / 2 : 1;
+		break;
+	case INJECT_DUPLICATE:
+		emit(ch, d, data, len);
+		break;
+	case INJECT_REORDER:
+		/* A second reorder while one record is held just passes. */
+		if (!d->holding) {
+			memcpy(d->held.data, data, len);
+			d->held.len = len;
+			d->holding = true;
+			return true;
+		}
+		break;
+	case INJECT_REPLAY:
+		break;
+	}
+	emit(ch, d, data, len);
+	return false;
+}
+
+/*
+ * Forwards one record: applies the fault that fires on it, if any, then releases a record held
+ * back (reorder) or saved for a second time (replay) after it. Worst case four records leave
+ * (a duplicate, the held one, the replayed one): QUEUE_HEADROOM.
+ */
 static void forward(struct channel *ch, struct direction *d, uint8_t *data, uint32_t len)
 {
 	struct agent_record_info info;
 	struct inject_spec spec;
 	bool fired = false;
-	bool hold = false;
-	uint32_t type = agent_record_peek(data, len, &info) ? info.type : INJECT_ANY_TYPE;
+	bool held = false;
 
+	agent_record_peek(data, len, &info);
 	if (d->injector != NULL) {
-		fired = injector_match(d->injector, type, &spec);
+		fired = injector_match(d->injector, info.type, &spec);
 	}
 	if (fired) {
-		const char *name = agent_record_type_name(type);
-
-		LOG_WARN("TEST-ONLY fault: %s on channel %u, %s record seq %llu, %s\n",
-			 inject_kind_name(spec.kind), ch->index,
-			 name != NULL ? name : "undecodable", (unsigned long long)info.seq,
-			 dir_name(d->dir));
-		switch (spec.kind) {
-		case INJECT_DROP:
-			ch->stats.dropped[d->dir]++;
-			break;
-		case INJECT_KILL:
-			injected_kill(ch);
-		case INJECT_DELAY:
-			sleep_unless_stopping(ch, spec.delay_ms);
-			emit(ch, d, data, len);
-			break;
-		case INJECT_FLIP:
-			data[len - 1] ^= 0x01;
-			emit(ch, d, data, len);
-			break;
-		case INJECT_TRUNCATE:
-			emit(ch, d, data, len / 2 > 0 ? len / 2 : 1);
-			break;
-		case INJECT_DUPLICATE:
-			emit(ch, d, data, len);
-			emit(ch, d, data, len);
-			break;
-		case INJECT_REORDER:
-			hold = !d->holding;
-			if (hold) {
-				memcpy(d->held.data, data, len);
-				d->held.len = len;
-				d->holding = true;
-			} else {
-				emit(ch, d, data, len);
-			}
-			break;
-		case INJECT_REPLAY:
-			emit(ch, d, data, len);
-			break;
-		}
+		log_fault(ch, d, &spec, &info);
+		held = apply_fault(ch, d, &spec, data, len);
 	} else {
 		emit(ch, d, data, len);
 	}
-	if (d->holding && !hold) {
+	if (d->holding && !held) {
 		emit(ch, d, d->held.data, d->held.len);
 		d->holding = false;
 	}
