@@ -510,6 +510,14 @@ static void init_watch(struct watch *w, enum role role, void *region,
 	progress_init(&w->progress, stderr, isatty(STDERR_FILENO) == 1, result->started_ns);
 }
 
+/* States in which the guest runs on this side: never migrated, an earlier attempt aborted, or
+ * migrated in (a guest may move on again). */
+static bool guest_runs_here(uint32_t status)
+{
+	return status == MIG_STATUS_IDLE || status == MIG_STATUS_SOURCE_ABORTED ||
+	       status == MIG_STATUS_TARGET_RUNNING;
+}
+
 /* A command the SVSM has not taken yet cannot be replaced without mixing the two. */
 static bool previous_command_taken(void *region, struct agent_result *result)
 {
@@ -541,10 +549,10 @@ int session_send(const struct agent_options *opts, void *region, struct agent_re
 			 "the MigrationPage control page is not valid");
 		return AGENT_EXIT_ATTACH;
 	}
-	if (result->state.status != MIG_STATUS_IDLE &&
-	    result->state.status != MIG_STATUS_SOURCE_ABORTED) {
+	if (!guest_runs_here(result->state.status)) {
 		snprintf(result->message, sizeof(result->message),
-			 "the SVSM is in %s: send needs a running guest (IDLE or SOURCE_ABORTED)",
+			 "the SVSM is in %s: send needs a running guest (IDLE, SOURCE_ABORTED or "
+			 "TARGET_RUNNING)",
 			 agent_status_name(result->state.status, status));
 		return AGENT_EXIT_WRONG_STATE;
 	}
