@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "svsm/check.h"
@@ -17,6 +19,7 @@
 #include "agent.h"
 #include "agent_fake_svsm.h"
 #include "capture.h"
+#include "frame.h"
 #include "net.h"
 #include "pump.h"
 #include "records.h"
@@ -496,4 +499,109 @@ TEST(agent_fault, incoming_drop_acts_before_the_in_ring)
 	unsigned n = run_fault(&spec, true, 5, got, &ms);
 
 	EXPECT_SEQS(got, n, 1, 2, 3, 4, 5);
+}
+
+/* --- A hostile peer ----------------------------------------------------------------------- */
+
+/* One pump on a fresh target region, fed by raw bytes from the test through a socket pair. */
+struct raw_peer {
+	void *region;
+	struct fake_svsm svsm;
+	struct pump *pump;
+	int peer_fd;
+};
+
+static bool raw_peer_open(struct raw_peer *r)
+{
+	int fds[2];
+
+	memset(r, 0, sizeof(*r));
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
+		return false;
+	}
+	r->region = fake_region_alloc();
+	fake_svsm_init(&r->svsm, r->region, MIG_STATUS_TARGET_WAITING);
+	r->peer_fd = fds[1];
+	return start_pump(&r->pump, r->region, 1, &fds[0], NULL);
+}
+
+static void raw_peer_close(struct raw_peer *r)
+{
+	if (r->pump != NULL) {
+		pump_finish(r->pump, NULL);
+	}
+	close(r->peer_fd);
+	free(r->region);
+}
+
+static enum pump_health wait_for_health(struct raw_peer *r, char *message, size_t len)
+{
+	uint64_t deadline = net_deadline_after_ms(LINK_TIMEOUT_MS);
+	enum pump_health health;
+
+	while ((health = pump_health(r->pump, message, len)) == PUMP_HEALTHY &&
+	       net_now_ns() < deadline) {
+		struct timespec pause = {0, 1000000L};
+
+		nanosleep(&pause, NULL);
+	}
+	return health;
+}
+
+static void send_frame_header(int fd, uint32_t length)
+{
+	uint8_t header[AGENT_FRAME_HEADER];
+
+	frame_header_encode(length, header);
+	CHECK(write(fd, header, sizeof(header)) == (ssize_t)sizeof(header));
+}
+
+TEST(agent_hostile_peer, bad_lengths_stop_the_channel_before_the_ring)
+{
+	static const uint32_t lengths[] = {0, MIG_RECORD_MAX + 1, 0xFFFFFFFFU};
+
+	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		uint8_t rec[256];
+		size_t len = fake_control_record(rec, sizeof(rec), MIG_REC_GO, 0, 0);
+		char message[PUMP_MESSAGE_MAX] = "";
+		struct raw_peer r;
+		uint8_t *got = malloc(MIG_RECORD_MAX);
+
+		ASSERT_TRUE(raw_peer_open(&r));
+		/* One good record first: it must arrive; nothing after the bad length may. */
+		send_frame_header(r.peer_fd, (uint32_t)len);
+		CHECK(write(r.peer_fd, rec, len) == (ssize_t)len);
+		send_frame_header(r.peer_fd, lengths[i]);
+		CHECK(write(r.peer_fd, rec, len) == (ssize_t)len);
+		EXPECT_EQ(wait_for_health(&r, message, sizeof(message)), PUMP_PEER_PROTOCOL);
+		EXPECT_TRUE(strstr(message, "record length out of range") != NULL);
+		EXPECT_TRUE(fake_consume(&r.svsm, 0, got, &len, net_deadline_after_ms(1000)));
+		EXPECT_MEMEQ(got, rec, len);
+		EXPECT_TRUE(fake_try_consume(&r.svsm, 0, got, &len));
+		EXPECT_EQ(len, 0U);
+		raw_peer_close(&r);
+		free(got);
+	}
+}
+
+TEST(agent_hostile_peer, end_of_stream_inside_a_record_delivers_nothing_of_it)
+{
+	uint8_t rec[256];
+	size_t len = fake_control_record(rec, sizeof(rec), MIG_REC_ACK, 0, 0);
+	char message[PUMP_MESSAGE_MAX] = "";
+	uint8_t *got = malloc(MIG_RECORD_MAX);
+	size_t got_len = 0;
+	struct raw_peer r;
+
+	ASSERT_TRUE(raw_peer_open(&r));
+	send_frame_header(r.peer_fd, (uint32_t)len);
+	CHECK(write(r.peer_fd, rec, len - 1) == (ssize_t)(len - 1));
+	shutdown(r.peer_fd, SHUT_WR);
+	EXPECT_EQ(wait_for_health(&r, message, sizeof(message)), PUMP_PEER_CLOSED);
+	EXPECT_TRUE(strstr(message, "inside a record") != NULL);
+	EXPECT_TRUE(pump_delivered(r.pump));
+	EXPECT_TRUE(fake_try_consume(&r.svsm, 0, got, &got_len));
+	EXPECT_EQ(got_len, 0U);
+	raw_peer_close(&r);
+	free(got);
 }
