@@ -1,7 +1,7 @@
 # The hosted platform (host/plat/hosted): include/svsm/plat.h for a Linux process, the VM program
 # build/tools/svsm-hosted-vm (and a ThreadSanitizer build of it, svsm-hosted-vm-tsan), the unit
 # tests build/tests/unit-hosted (ASan+UBSan) and the end-to-end migration over loopback
-# (`make e2e-hosted`, `make e2e-hosted-tsan`; tests/e2e/hosted.sh).
+# (`make e2e-hosted`, `make e2e-hosted-tsan`; tests/e2e/hosted.sh, also run by `make test`).
 #
 # This fragment is read before igvm.mk and migrate.mk, so it names the sources it shares with
 # them itself and compiles its own copies under build/host/hosted/{plain,san,tsan}/.
@@ -36,8 +36,9 @@ HOSTED_VM_TSAN_OBJS := $(call hosted_objs,tsan,$(HOSTED_VM_ALL_SRCS))
 HOSTED_TEST_OBJS    := $(call hosted_objs,san,$(HOSTED_PLAT_SRCS) $(HOSTED_CORE_SRCS) \
                        $(HOSTED_CRYPTO_SRCS) $(HOSTED_TEST_SRCS) $(HOSTED_FRAMEWORK))
 
-ALL_TARGETS    += $(HOSTED_TEST_BIN)
+ALL_TARGETS    += $(HOSTED_VM) $(HOSTED_VM_TSAN) $(HOSTED_TEST_BIN)
 HOST_TEST_BINS += $(HOSTED_TEST_BIN)
+HOST_TEST_SCRIPTS += $(HOSTED_E2E)
 
 $(HOSTED_DIR)/plain/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -68,5 +69,18 @@ $(HOSTED_TEST_BIN): $(HOSTED_TEST_OBJS) $(HOSTED_DEPS_LIBS)
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	@$(HOST_CC) $(SAN_FLAGS) $^ -o $@ $(HOST_LDFLAGS)
+
+# The end-to-end run builds its own images (with a policy that accepts the emulated PSP) from the
+# SVSM, the guest payload and the reset stub, and runs the agent and the verifier.
+HOSTED_E2E_DEPS := $(HOSTED_VM) $(BUILD)/tools/svsm-migrate $(BUILD)/tools/workload-verify \
+                   $(BUILD)/tools/igvm $(BUILD)/tools/svsm-attest $(BUILD)/svsm.elf \
+                   $(BUILD)/guest/guest.elf $(BUILD)/igvm/reset_stub.bin
+
+.PHONY: e2e-hosted e2e-hosted-tsan
+e2e-hosted: $(HOSTED_E2E_DEPS)
+	@TOOLS=$(BUILD)/tools BUILD=$(BUILD) $(HOSTED_E2E)
+
+e2e-hosted-tsan: $(HOSTED_E2E_DEPS) $(HOSTED_VM_TSAN)
+	@TOOLS=$(BUILD)/tools BUILD=$(BUILD) HOSTED_VM=$(HOSTED_VM_TSAN) $(HOSTED_E2E)
 
 -include $(HOSTED_VM_OBJS:.o=.d) $(HOSTED_VM_TSAN_OBJS:.o=.d) $(HOSTED_TEST_OBJS:.o=.d)

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# End-to-end live migration on the hosted platform over loopback: a source VM process, a target
+# VM process booted in receive mode, and an svsm-migrate agent beside each (4 channels). Output is
+# the test runner protocol (tests/framework/runner.c), so `make test` counts each scenario.
+#
+#   migrate_4_channels        the guest moves and finishes on the target; every vCPU's checksum
+#                             is recomputed by workload-verify from its seed and step count
+#   refused_target_keeps_guest  a target from another image fails the source's migration policy:
+#                             the source aborts, its guest finishes there, nothing lost
+#
+# Environment: TOOLS (build/tools), BUILD (build), HOSTED_VM (the VM program; the TSan build for
+# `make e2e-hosted-tsan`), E2E_TIMEOUT (seconds per process, default 120).
+set -uo pipefail
+
+TOOLS=${TOOLS:-build/tools}
+BUILD=${BUILD:-build}
+HOSTED_VM=${HOSTED_VM:-$TOOLS/svsm-hosted-vm}
+AGENT=$TOOLS/svsm-migrate
+VERIFY=$TOOLS/workload-verify
+E2E_TIMEOUT=${E2E_TIMEOUT:-120}
+VCPUS=2
+STEPS=2000000
+RATE=400
+REGION=1M
+REGION_BYTES=1048576
+
+WORK=$(mktemp -d /tmp/svsm-e2e-hosted.XXXXXX)
+SHM_PREFIX=/dev/shm/svsm-e2e-hosted-$$
+PIDS=()
+
+cleanup() {
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	wait 2>/dev/null
+	rm -f "$SHM_PREFIX"-*
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+# Set by the scenario functions: why the running scenario failed (empty: it passed).
+problem=""
+
+fail() {
+	[ -z "$problem" ] && problem=$1
+	echo "e2e: $1"
+}
+
+run_scenario() {
+	local name=$1
+	echo "[test] RUN hosted_e2e.$name"
+	problem=""
+	rm -f "$WORK"/*.log
+	"$name"
+	# The VMs end with _exit(): a sanitizer report shows in the logs, not in the exit status.
+	if grep -l -E 'Sanitizer|runtime error:' "$WORK"/*.log 2>/dev/null; then
+		fail "sanitizer report in the logs above"
+		grep -h -A 30 -E 'Sanitizer|runtime error:' "$WORK"/*.log | head -n 80
+	fi
+	if [ -z "$problem" ]; then
+		echo "[test] PASS hosted_e2e.$name"
+		passed=$((passed + 1))
+	else
+		echo "[test] FAIL hosted_e2e.$name"
+		failed=$((failed + 1))
+	fi
+}
+
+# make_image OUT [extra policy flags...]: the built SVSM and guest with a policy that lets two VMs
+# of the same image (emulated PSP) migrate to each other.
+make_image() {
+	local out=$1
+	shift
+	"$TOOLS/svsm-attest" policy build --same-measurement --allow-emulated "$@" \
+		-o "$out.policy" >/dev/null &&
+		"$TOOLS/igvm" build --svsm "$BUILD/svsm.elf" --guest "$BUILD/guest/guest.elf" \
+			--reset-stub "$BUILD/igvm/reset_stub.bin" --policy "$out.policy" -o "$out"
+}
+
+# start NAME CMD...: runs CMD bounded by E2E_TIMEOUT, output in $WORK/NAME.log; pid in $last_pid.
+start() {
+	local name=$1
+	shift
+	timeout "$E2E_TIMEOUT" "$@" >"$WORK/$name.log" 2>&1 &
+	last_pid=$!
+	PIDS+=("$last_pid")
+}
+
+wait_for_line() {
+	local file=$1 pattern=$2 tries=200
+	while [ $tries -gt 0 ]; do
+		grep -q -- "$pattern" "$file" 2>/dev/null && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# expect_exit NAME PID CODE...: the process ended with one of the codes.
+expect_exit() {
+	local what=$1 pid=$2 got want
+	shift 2
+	wait "$pid"
+	got=$?
+	for want in "$@"; do
+		[ "$got" -eq "$want" ] && return 0
+	done
+	fail "$what exited $got, expected $* (log: $(tail -n 3 "$WORK/$what.log" | tr '\n' ' '))"
+}
+
+# verify_results LOG: one [result] line per vCPU, each at STEPS and matching a recomputation.
+verify_results() {
+	local log=$1 count=0 line seed steps size sum
+	while read -r line; do
+		seed=$(sed -n 's/.* seed=\([^ ]*\).*/\1/p' <<<"$line")
+		steps=$(sed -n 's/.* steps=\([^ ]*\).*/\1/p' <<<"$line")
+		size=$(sed -n 's/.* size=\([^ ]*\).*/\1/p' <<<"$line")
+		sum=$(sed -n 's/.* checksum=\([^ ]*\).*/\1/p' <<<"$line")
+		count=$((count + 1))
+		[ "$steps" = "$STEPS" ] || fail "$log: $line: expected steps=$STEPS"
+		[ "$size" = "$REGION_BYTES" ] || fail "$log: $line: expected size=$REGION_BYTES"
+		"$VERIFY" --seed "$seed" --steps "$steps" --size "$size" --expect "$sum" >/dev/null ||
+			fail "$log: checksum $sum does not match a run of $steps steps from seed $seed"
+	done < <(grep '^\[result\] vcpu=' "$log")
+	[ "$count" -eq "$VCPUS" ] || fail "$log: $count result lines, expected $VCPUS"
+	echo "e2e: $log: $count vCPU checksums verified by workload-verify"
+}
+
+# migrate SOURCE_IMAGE TARGET_IMAGE: starts both VMs and both agents; pids in *_pid.
+migrate() {
+	local src_img=$1 dst_img=$2
+	rm -f "$WORK/port"
+	start target "$HOSTED_VM" --image "$dst_img" --memory-file "$SHM_PREFIX-dst" --ram 128M \
+		--vcpus $VCPUS --incoming --stats-json "$WORK/target.json" --timeout "$E2E_TIMEOUT"
+	target_pid=$last_pid
+	start source "$HOSTED_VM" --image "$src_img" --memory-file "$SHM_PREFIX-src" --ram 128M \
+		--vcpus $VCPUS --steps $STEPS --writes-per-ms $RATE --region-size $REGION \
+		--stats-json "$WORK/source.json" --timeout "$E2E_TIMEOUT"
+	source_pid=$last_pid
+	wait_for_line "$WORK/target.log" '^\[hosted\] ready' || fail "target VM did not boot"
+	wait_for_line "$WORK/source.log" '^\[hosted\] ready' || fail "source VM did not boot"
+	start receive "$AGENT" receive --listen 127.0.0.1:0 --port-file "$WORK/port" \
+		--memory-file "$SHM_PREFIX-dst" --image "$dst_img" --timeout "$E2E_TIMEOUT"
+	receive_pid=$last_pid
+	local tries=200
+	while [ ! -s "$WORK/port" ] && [ $tries -gt 0 ]; do
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	[ -s "$WORK/port" ] || fail "the receiving agent wrote no port"
+	start send "$AGENT" send --to "127.0.0.1:$(cat "$WORK/port" 2>/dev/null)" --channels 4 \
+		--memory-file "$SHM_PREFIX-src" --image "$src_img" --stats-json "$WORK/send.json" \
+		--timeout "$E2E_TIMEOUT"
+	send_pid=$last_pid
+}
+
+migrate_4_channels() {
+	migrate "$WORK/a.igvm" "$WORK/a.igvm"
+	expect_exit send "$send_pid" 0
+	expect_exit receive "$receive_pid" 0
+	expect_exit source "$source_pid" 0
+	expect_exit target "$target_pid" 0
+	grep -q 'SOURCE_DONE' "$WORK/source.log" || fail "the source did not report SOURCE_DONE"
+	grep -q '^\[result\]' "$WORK/source.log" && fail "the source printed results after handing over"
+	grep -q 'arrived by migration' "$WORK/target.log" || fail "the target did not run the migrated guest"
+	grep -q '"outcome": "finished"' "$WORK/target.json" || fail "target stats: outcome not finished"
+	grep -q '"svsm": {"channels": 4' "$WORK/send.json" || fail "the SVSMs did not agree on 4 channels"
+	verify_results "$WORK/target.log"
+	sed -n 's/^\[hosted\] \(vcpu .*gap.*\)/e2e: target \1/p' "$WORK/target.log"
+}
+
+refused_target_keeps_guest() {
+	migrate "$WORK/a.igvm" "$WORK/b.igvm"
+	# Whichever SVSM refuses first decides it: the source's own refusal (6), or the target
+	# agent hanging up first, after which the source agent aborts its SVSM (5).
+	expect_exit send "$send_pid" 5 6
+	expect_exit receive "$receive_pid" 6
+	expect_exit source "$source_pid" 0
+	expect_exit target "$target_pid" 6
+	grep -q 'aborted' "$WORK/source.log" || fail "the source did not say the migration was aborted"
+	grep -q '^\[result\]' "$WORK/target.log" && fail "the refused target ran the guest"
+	verify_results "$WORK/source.log"
+}
+
+echo "[test] PLAN 2"
+missing=""
+for f in "$HOSTED_VM" "$AGENT" "$VERIFY" "$TOOLS/igvm" "$TOOLS/svsm-attest" "$BUILD/svsm.elf" \
+	"$BUILD/guest/guest.elf" "$BUILD/igvm/reset_stub.bin"; do
+	[ -e "$f" ] || missing="$missing $f"
+done
+if [ -n "$missing" ]; then
+	echo "e2e: missing:$missing (make e2e-hosted builds them)"
+elif ! make_image "$WORK/a.igvm" >"$WORK/image.log" 2>&1 ||
+	! make_image "$WORK/b.igvm" --min-tcb bl=1,tee=0,snp=0,ucode=0 >>"$WORK/image.log" 2>&1; then
+	echo "e2e: cannot build the test images: $(cat "$WORK/image.log")"
+	missing=images
+fi
+if [ -n "$missing" ]; then
+	echo "[test] FAIL hosted_e2e.migrate_4_channels"
+	echo "[test] FAIL hosted_e2e.refused_target_keeps_guest"
+	echo "[test] DONE 0 passed, 2 failed"
+	exit 1
+fi
+run_scenario migrate_4_channels
+run_scenario refused_target_keeps_guest
+echo "[test] DONE $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
