@@ -428,3 +428,26 @@ TEST(migrate_ring, views_address_the_right_ring)
 	EXPECT_EQ((uint8_t *)out.header, region + MIG_RING_OFFSET(0, MIG_RING_OUT));
 	EXPECT_EQ((uint8_t *)in.slots, region + MIG_RING_OFFSET(0, MIG_RING_IN) + 4096);
 }
+
+TEST(migrate_ring, a_reattached_view_continues_where_the_ring_stands)
+{
+	struct mig_ring svsm;
+	struct mig_ring host;
+	bool produced = false;
+	size_t len = 0;
+
+	reset_region(0);
+	attach_out_pair(&svsm, &host);
+	for (uint32_t i = 0; i < 5; i++) {
+		fill_record(i, 16 + i);
+		ASSERT_EQ(mig_ring_produce(&svsm, record, 16 + i, &produced), MIG_ERR_NONE);
+	}
+	ASSERT_EQ(mig_ring_consume(&host, received, sizeof(received), &len), MIG_ERR_NONE);
+	ASSERT_EQ(mig_ring_consume(&host, received, sizeof(received), &len), MIG_ERR_NONE);
+	/* A restarted agent attaches again and takes record 2 next. */
+	ASSERT_EQ(mig_ring_attach(&host, region, 0, MIG_RING_OUT, mig_ring_host_role(MIG_RING_OUT)),
+		  MIG_ERR_NONE);
+	ASSERT_EQ(mig_ring_consume(&host, received, sizeof(received), &len), MIG_ERR_NONE);
+	EXPECT_EQ(len, 18u);
+	EXPECT_TRUE(record_matches(2, received, len));
+}
