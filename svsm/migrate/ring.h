@@ -48,7 +48,8 @@ enum mig_error mig_ring_attach(struct mig_ring *ring, void *base, uint32_t chann
 			       enum mig_ring_role role);
 
 /*
- * Producer: copies a record of 1..MIG_SLOT_DATA_MAX bytes into the next slot and publishes it.
+ * Producer: copies a record of 1..MIG_SLOT_DATA_MAX bytes (the caller's invariant, CHECKed: the
+ * agent validates what it got from the network first) into the next slot and publishes it.
  * MIG_ERR_NONE with *produced = false when the ring is full (try again later); MIG_ERR_RING when
  * the consumer's index is out of range or went backwards.
  */
@@ -56,10 +57,10 @@ enum mig_error mig_ring_produce(struct mig_ring *ring, const void *record, size_
 				bool *produced);
 
 /*
- * Consumer: copies the next record into buf (cap >= MIG_SLOT_DATA_MAX, private memory) and frees
- * its slot. MIG_ERR_NONE with *len = 0 when the ring is empty; MIG_ERR_RING when the producer's
- * index is out of range or went backwards, or the slot length is not 1..MIG_SLOT_DATA_MAX (the
- * slot is then not freed and buf holds nothing of it).
+ * Consumer: copies the next record into buf (private memory; cap >= MIG_SLOT_DATA_MAX is CHECKed
+ * so that any valid slot fits) and frees its slot. MIG_ERR_NONE with *len = 0 when the ring is
+ * empty; MIG_ERR_RING when the producer's index is out of range or went backwards, or the slot
+ * length is not 1..MIG_SLOT_DATA_MAX (the slot is then not freed and buf holds nothing of it).
  */
 enum mig_error mig_ring_consume(struct mig_ring *ring, void *buf, size_t cap, size_t *len);
 
