@@ -34,7 +34,8 @@ enum fuzz_ring_op {
 	FUZZ_RING_SET_CONS = 3,	  /* u32: the host writes the out ring's cons */
 	FUZZ_RING_PRODUCE = 4,	  /* u16 length: the SVSM produces into its out ring */
 	FUZZ_RING_SET_OWN = 5,	  /* u32: the host scribbles over the SVSM's own indices */
-	FUZZ_RING_OPS = 6,
+	FUZZ_RING_WRITE_SLOT = 6, /* u8 slot, u16 n, n bytes: the host writes record bytes */
+	FUZZ_RING_OPS = 7,
 };
 
 /* Control target input: the host registers, then bytes laid over the SVSM half for the host's

@@ -4,11 +4,13 @@
  * the shared indices and slot headers between operations. The region is a heap block of exactly
  * channel 0's two rings, so ASan reports any access outside them; the checks below are the
  * ring's contract (lengths in range, a refused record leaves the shared index alone, a taken one
- * advances it by exactly one).
+ * advances it by exactly one). A record taken from the ring goes on to the decoder, as in the
+ * SVSM, so slot contents the input writes reach it through the ring's copy.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "svsm/migrate/record.h"
 #include "svsm/migrate/ring.h"
 #include "svsm/migrate_abi.h"
 
@@ -61,6 +63,27 @@ static void consume(struct mig_ring *in_ring)
 	if (len != 0 && header(MIG_RING_IN)->cons != in_ring->own) {
 		abort();
 	}
+	if (len != 0) {
+		struct mig_record rec;
+
+		(void)mig_record_decode(received, len, &rec);
+	}
+}
+
+static void write_slot(struct input *in)
+{
+	uint8_t slot = 0;
+	uint16_t n = 0;
+	uint8_t *data;
+
+	if (!take(in, &slot, 1) || !take(in, &n, 2)) {
+		return;
+	}
+	if (n > in->left) {
+		n = (uint16_t)in->left;
+	}
+	data = region + MIG_SLOT_OFFSET(0, MIG_RING_IN, slot) + sizeof(struct mig_slot_header);
+	take(in, data, n);
 }
 
 static void produce(struct mig_ring *out_ring, uint16_t len)
@@ -115,6 +138,9 @@ static bool step(struct input *in, struct mig_ring *in_ring, struct mig_ring *ou
 		if (take(in, &len16, 2)) {
 			produce(out_ring, len16);
 		}
+		return true;
+	case FUZZ_RING_WRITE_SLOT:
+		write_slot(in);
 		return true;
 	case FUZZ_RING_SET_OWN:
 		if (take(in, &value, 4)) {

@@ -155,14 +155,39 @@ static size_t put_op(uint8_t *p, size_t at, enum fuzz_ring_op op, const void *ar
 	return at + n;
 }
 
+/* A WRITE_SLOT op carrying a valid ABORT record (the slot header's length is set separately). */
+static size_t write_abort_record(uint8_t *p, size_t at, uint8_t slot, uint32_t *record_len)
+{
+	struct mig_record rec = base_record(MIG_REC_ABORT, 0);
+	uint8_t record[64];
+	size_t len = 0;
+	uint16_t n;
+
+	rec.reason = MIG_ERR_PROTOCOL;
+	if (mig_record_encode(&rec, record, sizeof(record) - MIG_TAG_LEN, &len) != MIG_ERR_NONE) {
+		exit(1);
+	}
+	memset(record + len, 0xA5, MIG_TAG_LEN);
+	n = (uint16_t)(len + MIG_TAG_LEN);
+	p[at++] = FUZZ_RING_WRITE_SLOT;
+	p[at++] = slot;
+	memcpy(p + at, &n, sizeof(n));
+	at += sizeof(n);
+	memcpy(p + at, record, n);
+	*record_len = n;
+	return at + n;
+}
+
 static void ring_seed(const char *name, uint32_t start, uint32_t available)
 {
 	struct fuzz_ring_prefix prefix = {.start = start, .host_prod = start + available};
 	uint8_t input[256];
 	size_t at = sizeof(prefix);
-	uint32_t value = start + MIG_RING_SLOTS;
+	uint32_t value = start + available + 1;
 	uint16_t len = 300;
-	uint8_t slot_len[5] = {1, 0x10, 0, 0, 0};
+	uint8_t next_slot = (uint8_t)((start + available) % MIG_RING_SLOTS);
+	uint8_t slot_len[5] = {next_slot, 0, 0, 0, 0};
+	uint32_t record_len = 0;
 
 	for (uint32_t i = 0; i < MIG_RING_SLOTS; i++) {
 		prefix.slot_length[i] = 64 + i;
@@ -172,6 +197,9 @@ static void ring_seed(const char *name, uint32_t start, uint32_t available)
 		at = put_op(input, at, FUZZ_RING_CONSUME, NULL, 0);
 	}
 	at = put_op(input, at, FUZZ_RING_SET_PROD, &value, sizeof(value));
+	/* One more record, a valid ABORT, in the slot the SVSM takes next. */
+	at = write_abort_record(input, at, next_slot, &record_len);
+	memcpy(slot_len + 1, &record_len, sizeof(record_len));
 	at = put_op(input, at, FUZZ_RING_SET_LENGTH, slot_len, sizeof(slot_len));
 	at = put_op(input, at, FUZZ_RING_CONSUME, NULL, 0);
 	at = put_op(input, at, FUZZ_RING_PRODUCE, &len, sizeof(len));
