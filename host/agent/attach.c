@@ -17,7 +17,7 @@
 #include "igvm/image.h"
 #include "net.h"
 
-#define IMAGE_MAX_BYTES (256U * 1024U * 1024U)
+#define IMAGE_MAX_BYTES ((size_t)256 * 1024 * 1024)
 #define ATTACH_POLL_NS	10000000L
 
 static bool page_in_region(uint64_t page_gpa, uint64_t gpa)

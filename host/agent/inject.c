@@ -89,16 +89,17 @@ static bool parse_kind(const char *text, struct inject_spec *spec, char *msg, si
 bool inject_parse(const char *text, struct inject_spec *spec, char *msg, size_t msg_len)
 {
 	char copy[INJECT_TEXT_MAX];
+	size_t len = strlen(text);
 	char *type_part;
 	char *nth_part;
 
 	memset(spec, 0, sizeof(*spec));
 	spec->nth = 1;
-	if (strlen(text) >= sizeof(copy) || text[0] == '\0') {
+	if (len >= sizeof(copy) || len == 0) {
 		snprintf(msg, msg_len, "--inject '%s': expected KIND[@RECORD_TYPE][:N]", text);
 		return false;
 	}
-	strcpy(copy, text);
+	memcpy(copy, text, len + 1);
 	nth_part = strchr(copy, ':');
 	if (nth_part != NULL) {
 		*nth_part++ = '\0';

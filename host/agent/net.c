@@ -167,16 +167,18 @@ int net_connect(const struct agent_endpoint *ep, uint64_t deadline_ns, char *mes
 
 static uint16_t local_port(int fd)
 {
-	struct sockaddr_storage addr;
+	union {
+		struct sockaddr any;
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} addr;
 	socklen_t len = sizeof(addr);
 
-	if (getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+	memset(&addr, 0, sizeof(addr));
+	if (getsockname(fd, &addr.any, &len) != 0) {
 		return 0;
 	}
-	if (addr.ss_family == AF_INET6) {
-		return ntohs(((struct sockaddr_in6 *)&addr)->sin6_port);
-	}
-	return ntohs(((struct sockaddr_in *)&addr)->sin_port);
+	return ntohs(addr.any.sa_family == AF_INET6 ? addr.v6.sin6_port : addr.v4.sin_port);
 }
 
 int net_listen(const struct agent_endpoint *ep, uint16_t *bound_port, char *message,

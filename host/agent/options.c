@@ -102,10 +102,8 @@ void agent_print_usage(FILE *out)
 	      out);
 }
 
-static bool fail(char *message, size_t message_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static bool fail(char *message, size_t message_len, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static bool fail(char *message, size_t message_len,
+						       const char *fmt, ...)
 {
 	va_list ap;
 
@@ -201,6 +199,9 @@ bool agent_parse_endpoint(const char *text, bool allow_zero_port, struct agent_e
 	const char *colon;
 	uint64_t port;
 
+	if (text == NULL) {
+		return false;
+	}
 	if (text[0] == '[') {
 		const char *close = strchr(text, ']');
 

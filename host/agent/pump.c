@@ -86,13 +86,12 @@ struct pump {
 	struct channel channel[MIG_MAX_CHANNELS];
 };
 
-static void set_health(struct channel *ch, enum pump_health health, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_health(struct channel *ch, enum pump_health health, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void
+set_health(struct channel *ch, enum pump_health health, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* The first problem of a channel is the one worth reporting. */
 	if (__atomic_load_n(&ch->health, __ATOMIC_ACQUIRE) != PUMP_HEALTHY) {
 		return;
 	}

@@ -246,10 +246,8 @@ static bool is_failure(const struct watch *w)
 	       (status == MIG_STATUS_IDLE && w->result->state.error != MIG_ERR_NONE);
 }
 
-static int finish(struct watch *w, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int finish(struct watch *w, int code, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int finish(struct watch *w, int code, const char *fmt,
+							...)
 {
 	va_list ap;
 

@@ -70,8 +70,8 @@ TEST(agent_capture, round_trip_keeps_every_field_and_byte)
 	struct capture_writer w;
 	struct capture_reader r;
 	struct capture_entry e;
-	uint8_t *rec = malloc(MIG_RECORD_MAX);
-	uint8_t *back = malloc(MIG_RECORD_MAX);
+	static uint8_t rec[MIG_RECORD_MAX];
+	static uint8_t back[MIG_RECORD_MAX];
 	uint64_t last_ts = 0;
 
 	ASSERT_TRUE(temp_file_init(&t));
@@ -110,8 +110,6 @@ TEST(agent_capture, round_trip_keeps_every_field_and_byte)
 	EXPECT_EQ(capture_reader_next(&r, &e, back, MIG_RECORD_MAX), CAPTURE_END);
 	capture_reader_close(&r);
 	unlink(t.path);
-	free(rec);
-	free(back);
 }
 
 /* A valid two-entry capture as bytes, for the malformed-file cases to corrupt. */
@@ -172,10 +170,15 @@ TEST(agent_capture, malformed_files_are_refused_by_name)
 	struct temp_file t;
 	unsigned entries = 0;
 
-	ASSERT_TRUE(good != NULL && bad != NULL && temp_file_init(&t));
+	if (good == NULL || bad == NULL || !temp_file_init(&t)) {
+		free(good);
+		free(bad);
+		test_fail_at(__FILE__, __LINE__, "cannot set up the capture files");
+		return;
+	}
 	entry2 = (len - CAPTURE_FILE_HEADER) / 2 + CAPTURE_FILE_HEADER;
 
-	ASSERT_TRUE(write_bytes(t.path, good, len));
+	EXPECT_TRUE(write_bytes(t.path, good, len));
 	EXPECT_EQ(read_all(t.path, &entries), CAPTURE_END);
 	EXPECT_EQ(entries, 2U);
 
@@ -220,7 +223,7 @@ TEST(agent_capture, malformed_files_are_refused_by_name)
 		} else if (cases[i].offset != SIZE_MAX) {
 			bad[cases[i].offset] = (uint8_t)cases[i].value;
 		}
-		ASSERT_TRUE(write_bytes(t.path, bad, cases[i].keep));
+		EXPECT_TRUE(write_bytes(t.path, bad, cases[i].keep));
 		st = read_all(t.path, &entries);
 		if (st != cases[i].want || entries != cases[i].entries_before) {
 			test_fail_at(__FILE__, __LINE__,
@@ -245,8 +248,11 @@ TEST(agent_capture, inspect_lists_headers_and_refuses_malformed_files)
 	FILE *out_f;
 	FILE *err_f;
 
-	ASSERT_TRUE(good != NULL && temp_file_init(&t));
-	ASSERT_TRUE(write_bytes(t.path, good, len));
+	if (good == NULL || !temp_file_init(&t) || !write_bytes(t.path, good, len)) {
+		free(good);
+		test_fail_at(__FILE__, __LINE__, "cannot set up the capture file");
+		return;
+	}
 	out_f = fmemopen(out, sizeof(out) - 1, "w");
 	err_f = fmemopen(err, sizeof(err) - 1, "w");
 	EXPECT_EQ(agent_inspect(t.path, out_f, err_f), AGENT_EXIT_OK);
@@ -257,7 +263,7 @@ TEST(agent_capture, inspect_lists_headers_and_refuses_malformed_files)
 	EXPECT_TRUE(strstr(out, "2 records") != NULL);
 
 	good[0] = 'X';
-	ASSERT_TRUE(write_bytes(t.path, good, len));
+	EXPECT_TRUE(write_bytes(t.path, good, len));
 	out_f = fmemopen(out, sizeof(out) - 1, "w");
 	err_f = fmemopen(err, sizeof(err) - 1, "w");
 	EXPECT_EQ(agent_inspect(t.path, out_f, err_f), AGENT_EXIT_BAD_CAPTURE);

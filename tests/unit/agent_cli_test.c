@@ -357,9 +357,9 @@ static void *source_svsm(void *arg)
 	}
 	mig_control_publish(ctl, MIG_STATUS_SOURCE_COMMIT, MIG_ERR_NONE);
 	if (!expect_record(s, MIG_REC_ACK) ||
-	    !script_produce(
-		s, 0, go,
-		fake_control_record(go, sizeof(go), MIG_REC_GO, 0, ROUNDS * PAGES_PER_CHAN))) {
+	    !script_produce(s, 0, go,
+			    fake_control_record(go, sizeof(go), MIG_REC_GO, 0,
+						(uint64_t)ROUNDS * PAGES_PER_CHAN))) {
 		return NULL;
 	}
 	mig_control_publish_counters(ctl, &counters);

@@ -64,7 +64,9 @@ TEST(agent_frame, hostile_hellos)
 	}
 	memset(wire, 0, sizeof(wire));
 	EXPECT_EQ(agent_hello_decode(wire, &back), FRAME_ERR_MAGIC);
-	memcpy(wire, "GET / HTTP/1.1\r\n", 16);
+	static const uint8_t http[16] = "GET / HTTP/1.1\r\n";
+
+	memcpy(wire, http, sizeof(http));
 	EXPECT_EQ(agent_hello_decode(wire, &back), FRAME_ERR_MAGIC);
 }
 

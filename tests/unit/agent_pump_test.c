@@ -149,8 +149,8 @@ static size_t expected_record(uint8_t *buf, uint32_t channel, uint32_t i)
  * each arrives whole and in order on its channel. */
 static void stream_source_to_target(struct link *l)
 {
-	uint8_t *want = malloc(MIG_RECORD_MAX);
-	uint8_t *got = malloc(MIG_RECORD_MAX);
+	static uint8_t want[MIG_RECORD_MAX];
+	static uint8_t got[MIG_RECORD_MAX];
 	uint32_t produced[MIG_MAX_CHANNELS] = {0};
 	uint32_t received[MIG_MAX_CHANNELS] = {0};
 	uint32_t total = 0;
@@ -179,8 +179,6 @@ static void stream_source_to_target(struct link *l)
 		}
 	}
 	EXPECT_EQ(total, l->channels * RECORDS_PER_CHAN);
-	free(want);
-	free(got);
 }
 
 /* The target SVSM answers on every channel; the source SVSM gets the answers in order. */
@@ -249,7 +247,7 @@ static void expect_capture(const char *path, uint32_t channels)
 {
 	struct capture_reader reader;
 	struct capture_entry entry;
-	uint8_t *buf = malloc(MIG_RECORD_MAX);
+	static uint8_t buf[MIG_RECORD_MAX];
 	uint64_t next_out[MIG_MAX_CHANNELS] = {0};
 	uint64_t next_in[MIG_MAX_CHANNELS] = {0};
 	enum capture_status st;
@@ -271,7 +269,6 @@ static void expect_capture(const char *path, uint32_t channels)
 		EXPECT_EQ(next_in[c], REPLIES_PER_CHAN);
 	}
 	capture_reader_close(&reader);
-	free(buf);
 }
 
 TEST(agent_pump, four_channels_arrive_in_order_both_ways)
@@ -280,8 +277,10 @@ TEST(agent_pump, four_channels_arrive_in_order_both_ways)
 	int fd = mkstemp(path);
 	struct capture_writer capture;
 	struct side_options src_side = {.capture = &capture};
-	struct pump_stats *src_stats = calloc(1, sizeof(*src_stats));
-	struct pump_stats *dst_stats = calloc(1, sizeof(*dst_stats));
+	static struct pump_stats src_stats_buf;
+	static struct pump_stats dst_stats_buf;
+	struct pump_stats *src_stats = &src_stats_buf;
+	struct pump_stats *dst_stats = &dst_stats_buf;
 	struct link l;
 
 	ASSERT_TRUE(fd >= 0);
@@ -302,8 +301,6 @@ TEST(agent_pump, four_channels_arrive_in_order_both_ways)
 	}
 	expect_capture(path, 4);
 	unlink(path);
-	free(src_stats);
-	free(dst_stats);
 }
 
 /* --- Faults -------------------------------------------------------------------------------- */
@@ -565,7 +562,7 @@ TEST(agent_hostile_peer, bad_lengths_stop_the_channel_before_the_ring)
 		size_t len = fake_control_record(rec, sizeof(rec), MIG_REC_GO, 0, 0);
 		char message[PUMP_MESSAGE_MAX] = "";
 		struct raw_peer r;
-		uint8_t *got = malloc(MIG_RECORD_MAX);
+		static uint8_t got[MIG_RECORD_MAX];
 
 		ASSERT_TRUE(raw_peer_open(&r));
 		/* One good record first: it must arrive; nothing after the bad length may. */
@@ -580,7 +577,6 @@ TEST(agent_hostile_peer, bad_lengths_stop_the_channel_before_the_ring)
 		EXPECT_TRUE(fake_try_consume(&r.svsm, 0, got, &len));
 		EXPECT_EQ(len, 0U);
 		raw_peer_close(&r);
-		free(got);
 	}
 }
 
@@ -589,7 +585,7 @@ TEST(agent_hostile_peer, end_of_stream_inside_a_record_delivers_nothing_of_it)
 	uint8_t rec[256];
 	size_t len = fake_control_record(rec, sizeof(rec), MIG_REC_ACK, 0, 0);
 	char message[PUMP_MESSAGE_MAX] = "";
-	uint8_t *got = malloc(MIG_RECORD_MAX);
+	static uint8_t got[MIG_RECORD_MAX];
 	size_t got_len = 0;
 	struct raw_peer r;
 
@@ -603,5 +599,4 @@ TEST(agent_hostile_peer, end_of_stream_inside_a_record_delivers_nothing_of_it)
 	EXPECT_TRUE(fake_try_consume(&r.svsm, 0, got, &got_len));
 	EXPECT_EQ(got_len, 0U);
 	raw_peer_close(&r);
-	free(got);
 }
