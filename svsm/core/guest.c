@@ -73,6 +73,21 @@ bool guest_read_info(unsigned vcpu, struct guest_vcpu_info *info)
 	return plat_guest_read(info, guest_info_gpa(vcpu), sizeof(*info)) == PLAT_OK;
 }
 
+bool guest_wait_finished(unsigned vcpu, uint64_t timeout_ns, struct guest_vcpu_info *info)
+{
+	uint64_t deadline = time_ns() + timeout_ns;
+
+	while (time_ns() < deadline) {
+		if (!guest_read_info(vcpu, info)) {
+			return false;
+		}
+		if (info->state == GUEST_STATE_DONE || info->state == GUEST_STATE_FAILED) {
+			return guest_read_info(vcpu, info);
+		}
+	}
+	return false;
+}
+
 void guest_reset(unsigned vcpu)
 {
 	gpa_t region;

@@ -31,8 +31,12 @@ void guest_init(void);
 void guest_default_region(unsigned vcpu, gpa_t *start, uint64_t *size);
 /* Writes the vCPU's info block and starts the payload on it. */
 void guest_launch(unsigned vcpu, const struct guest_launch *launch);
-/* Reads back the info block the guest shares with the SVSM. */
+/* Reads back the info block the guest shares with the SVSM. The copy is not atomic: a vCPU
+ * running meanwhile can make it torn (heartbeat from before, state from after). */
 bool guest_read_info(unsigned vcpu, struct guest_vcpu_info *info);
+/* Waits until the guest reports DONE or FAILED, after which it writes nothing more, and returns a
+ * consistent copy taken after that. False on timeout. */
+bool guest_wait_finished(unsigned vcpu, uint64_t timeout_ns, struct guest_vcpu_info *info);
 gpa_t guest_info_gpa(unsigned vcpu);
 /* Stops the vCPU and invalidates every page of its default region, as a guest reboot would. */
 void guest_reset(unsigned vcpu);

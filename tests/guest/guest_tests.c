@@ -66,12 +66,7 @@ TEST(guest, svsm_memory_faults_and_stops_only_the_guest)
 
 		guest_launch(0, &l);
 		ASSERT_TRUE(vcpu_wait_state(0, VCPU_RUNNING, WAIT_NS));
-		for (uint64_t end = time_ns() + WAIT_NS; time_ns() < end;) {
-			ASSERT_TRUE(guest_read_info(0, &info));
-			if (info.state == GUEST_STATE_DONE) {
-				break;
-			}
-		}
+		ASSERT_TRUE(guest_wait_finished(0, WAIT_NS, &info));
 		EXPECT_EQ(info.state, (uint32_t)GUEST_STATE_DONE);
 		guest_reset(0);
 		EXPECT_EQ(vcpu_get(0)->state, (uint32_t)VCPU_IDLE);
@@ -126,12 +121,7 @@ TEST(workload, guest_checksum_equals_verifier_replay)
 		struct vcpu *v = vcpu_get(i);
 		uint64_t expected;
 
-		for (uint64_t end = time_ns() + WAIT_NS; time_ns() < end;) {
-			ASSERT_TRUE(guest_read_info(i, &info));
-			if (info.state == GUEST_STATE_DONE || info.state == GUEST_STATE_FAILED) {
-				break;
-			}
-		}
+		ASSERT_TRUE(guest_wait_finished(i, WAIT_NS, &info));
 		ASSERT_EQ(info.state, (uint32_t)GUEST_STATE_DONE);
 		EXPECT_EQ(info.heartbeat, steps);
 		EXPECT_EQ(v->reports, 1ULL);

@@ -78,12 +78,7 @@ TEST(vcpu_state, saved_state_continues_the_same_computation)
 	/* ...and bring it back from the saved bytes alone, as the target does. */
 	ASSERT_EQ(plat_vcpu_load_state(1, state, len), PLAT_OK);
 	plat_vcpu_start_loaded(1);
-	for (uint64_t end = time_ns() + WAIT_NS; time_ns() < end;) {
-		ASSERT_TRUE(guest_read_info(1, &info));
-		if (info.state == GUEST_STATE_DONE) {
-			break;
-		}
-	}
+	ASSERT_TRUE(guest_wait_finished(1, WAIT_NS, &info));
 	ASSERT_EQ(info.state, (uint32_t)GUEST_STATE_DONE);
 	EXPECT_EQ(info.heartbeat, steps);
 	__builtin_memset(replay, 0, sizeof(replay));
