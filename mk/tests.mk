@@ -21,7 +21,7 @@ test: all
 	tests/summary.sh $(TEST_LOGS)/*.log
 
 # Each binary's log is kept; a crash shows up as planned tests that never finished.
-test-host: $(HOST_TEST_BINS)
+test-host: all $(HOST_TEST_BINS)
 	@mkdir -p $(TEST_LOGS)
 	@for t in $(HOST_TEST_BINS) $(HOST_TEST_SCRIPTS); do \
 		name=$$(basename $$t); \

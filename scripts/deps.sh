@@ -36,7 +36,8 @@ APT_DIR=${SVSM_DEPS_APT_DIR:-/etc/apt}
 SOURCE_LIST="$APT_DIR/sources.list.d/svsm-migrate-src.sources"
 
 REQUIRED_PACKAGES=(
-	gcc make binutils nasm qemu-system-x86 libssl-dev clang-format clang-tidy
+	gcc make binutils nasm qemu-system-x86 libssl-dev clang-format clang-tidy clang
+	libclang-rt-14-dev
 	bzip2 gzip tar xz-utils coreutils ca-certificates dpkg-dev apt
 )
 

@@ -33,7 +33,7 @@
 #define MIG_RING_SLOTS    8U
 #define MIG_SLOT_SIZE     (68U * 1024U)
 #define MIG_SLOT_DATA_MAX (MIG_SLOT_SIZE - 8U) /* largest record */
-#define MIG_RING_SIZE     (4096U + MIG_RING_SLOTS * MIG_SLOT_SIZE)
+#define MIG_RING_SIZE     (4096ULL + (uint64_t)MIG_RING_SLOTS * MIG_SLOT_SIZE)
 #define MIG_RING_OUT      0U /* SVSM produces, host consumes */
 #define MIG_RING_IN       1U /* host produces, SVSM consumes */
 #define MIG_RING_OFFSET(channel, dir)                                                              \
