@@ -7,6 +7,10 @@
 #                             is recomputed by workload-verify from its seed and step count
 #   refused_target_keeps_guest  a target from another image fails the source's migration policy:
 #                             the source aborts, its guest finishes there, nothing lost
+#   withheld_vcpu_keeps_guest the host withholds a source vCPU: the checkpoint times out, the
+#                             migration aborts and the guest finishes on the source
+#   bad_input_is_refused      bad flags, a missing image and a memory file off tmpfs: clear
+#                             errors, distinct exit codes, and the existing file is untouched
 #
 # Environment: TOOLS (build/tools), BUILD (build), HOSTED_VM (the VM program; the TSan build for
 # `make e2e-hosted-tsan`), E2E_TIMEOUT (seconds per process, default 120).
@@ -58,6 +62,12 @@ run_scenario() {
 	if grep -l -E 'Sanitizer|runtime error:' "$WORK"/*.log 2>/dev/null; then
 		fail "sanitizer report in the logs above"
 		grep -h -A 30 -E 'Sanitizer|runtime error:' "$WORK"/*.log | head -n 80
+	fi
+	if [ -n "$problem" ]; then
+		for log in "$WORK"/*.log; do
+			echo "--- $(basename "$log") (last lines)"
+			tail -n 15 "$log"
+		done
 	fi
 	if [ -z "$problem" ]; then
 		echo "[test] PASS hosted_e2e.$name"
@@ -128,16 +138,18 @@ verify_results() {
 	echo "e2e: $log: $count vCPU checksums verified by workload-verify"
 }
 
-# migrate SOURCE_IMAGE TARGET_IMAGE: starts both VMs and both agents; pids in *_pid.
+# migrate SOURCE_IMAGE TARGET_IMAGE [SOURCE_VM_FLAGS...]: starts both VMs and both agents;
+# pids in *_pid.
 migrate() {
 	local src_img=$1 dst_img=$2
+	shift 2
 	rm -f "$WORK/port"
 	start target "$HOSTED_VM" --image "$dst_img" --memory-file "$SHM_PREFIX-dst" --ram 128M \
 		--vcpus $VCPUS --incoming --stats-json "$WORK/target.json" --timeout "$E2E_TIMEOUT"
 	target_pid=$last_pid
 	start source "$HOSTED_VM" --image "$src_img" --memory-file "$SHM_PREFIX-src" --ram 128M \
 		--vcpus $VCPUS --steps $STEPS --writes-per-ms $RATE --region-size $REGION \
-		--stats-json "$WORK/source.json" --timeout "$E2E_TIMEOUT"
+		--stats-json "$WORK/source.json" --timeout "$E2E_TIMEOUT" "$@"
 	source_pid=$last_pid
 	wait_for_line "$WORK/target.log" '^\[hosted\] ready' || fail "target VM did not boot"
 	wait_for_line "$WORK/source.log" '^\[hosted\] ready' || fail "source VM did not boot"
@@ -184,7 +196,52 @@ refused_target_keeps_guest() {
 	verify_results "$WORK/source.log"
 }
 
-echo "[test] PLAN 2"
+withheld_vcpu_keeps_guest() {
+	migrate "$WORK/a.igvm" "$WORK/a.igvm" --test-withhold-vcpu 1
+	expect_exit send "$send_pid" 6
+	expect_exit receive "$receive_pid" 5 6
+	expect_exit source "$source_pid" 0
+	expect_exit target "$target_pid" 6
+	grep -q 'VCPU_TIMEOUT' "$WORK/send.log" || fail "the source agent did not report VCPU_TIMEOUT"
+	grep -q 'aborted' "$WORK/source.log" || fail "the source did not say the migration was aborted"
+	grep -q '^\[result\]' "$WORK/target.log" && fail "the target ran the guest"
+	verify_results "$WORK/source.log"
+}
+
+# expect_refusal CODE PATTERN VM_ARGS...: the VM exits CODE at once and says PATTERN.
+expect_refusal() {
+	local want=$1 pattern=$2 got
+	shift 2
+	timeout 20 "$HOSTED_VM" "$@" >"$WORK/refusal.log" 2>&1
+	got=$?
+	[ "$got" -eq "$want" ] || fail "svsm-hosted-vm $*: exit $got, expected $want"
+	grep -q -- "$pattern" "$WORK/refusal.log" ||
+		fail "svsm-hosted-vm $*: no message matching '$pattern' ($(head -n 1 "$WORK/refusal.log"))"
+}
+
+bad_input_is_refused() {
+	local img=$WORK/a.igvm shm=$SHM_PREFIX-cli
+	local ok=(--image "$img" --memory-file "$shm" --ram 128M --vcpus 1)
+	expect_refusal 2 'required' --vcpus 1
+	expect_refusal 2 'unknown option' "${ok[@]}" --bogus
+	expect_refusal 2 'given twice' "${ok[@]}" --vcpus 2
+	expect_refusal 2 'vcpus must be' --image "$img" --memory-file "$shm" --ram 128M --vcpus 0
+	expect_refusal 2 'bad value for --ram' --image "$img" --memory-file "$shm" --ram 12X --vcpus 1
+	expect_refusal 2 'ram must be' --image "$img" --memory-file "$shm" --ram 65M --vcpus 1
+	expect_refusal 2 'does not fit' "${ok[@]}" --region-size 128M
+	expect_refusal 2 'region-size must be' "${ok[@]}" --region-size 1000
+	expect_refusal 2 'bad value for --steps' "${ok[@]}" --steps -1
+	expect_refusal 2 'test-withhold-vcpu' "${ok[@]}" --test-withhold-vcpu 1
+	expect_refusal 3 'no-such.igvm' --image "$WORK/no-such.igvm" --memory-file "$shm" \
+		--ram 128M --vcpus 1
+	[ -e "$shm" ] && fail "a refused command line created the memory file"
+	# Not on tmpfs: refused before the file is opened, so its contents survive.
+	echo keep >"$WORK/precious"
+	expect_refusal 4 'tmpfs' --image "$img" --memory-file "$WORK/precious" --ram 128M --vcpus 1
+	[ "$(cat "$WORK/precious")" = keep ] || fail "a refused memory file was modified"
+}
+
+echo "[test] PLAN 4"
 missing=""
 for f in "$HOSTED_VM" "$AGENT" "$VERIFY" "$TOOLS/igvm" "$TOOLS/svsm-attest" "$BUILD/svsm.elf" \
 	"$BUILD/guest/guest.elf" "$BUILD/igvm/reset_stub.bin"; do
@@ -198,12 +255,16 @@ elif ! make_image "$WORK/a.igvm" >"$WORK/image.log" 2>&1 ||
 	missing=images
 fi
 if [ -n "$missing" ]; then
-	echo "[test] FAIL hosted_e2e.migrate_4_channels"
-	echo "[test] FAIL hosted_e2e.refused_target_keeps_guest"
-	echo "[test] DONE 0 passed, 2 failed"
+	for t in migrate_4_channels refused_target_keeps_guest withheld_vcpu_keeps_guest \
+		bad_input_is_refused; do
+		echo "[test] FAIL hosted_e2e.$t"
+	done
+	echo "[test] DONE 0 passed, 4 failed"
 	exit 1
 fi
 run_scenario migrate_4_channels
 run_scenario refused_target_keeps_guest
+run_scenario withheld_vcpu_keeps_guest
+run_scenario bad_input_is_refused
 echo "[test] DONE $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

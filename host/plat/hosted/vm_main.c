@@ -61,6 +61,8 @@ struct vm_args {
 	uint64_t writes_per_ms;
 	uint64_t region_size;
 	uint64_t timeout_s;
+	uint64_t withhold_vcpu;
+	bool withhold;
 	bool incoming;
 	bool seen[256];
 };
@@ -79,6 +81,8 @@ static const char usage_text[] =
     "  --region-size BYTES per-vCPU work region, a multiple of 4K (default 4M)\n"
     "  --stats-json F      write per-vCPU results and the migration outcome as JSON\n"
     "  --timeout S         give up after S seconds, 1..86400 (default 600)\n"
+    "  --test-withhold-vcpu N  TEST ONLY: once the guest runs, the host stops scheduling\n"
+    "                      vCPU N until a migration has ended (it cannot park meanwhile)\n"
     "With --incoming, the guest's own parameters (steps, seed, region, rate) arrive in its\n"
     "vCPU state; the flags above describe a guest started here.\n"
     "Exit: 0 guest finished here or handed over, 1 internal, 2 usage, 3 image, 4 platform,\n"
@@ -162,6 +166,7 @@ enum opt_id {
 	OPT_REGION = 'g',
 	OPT_STATS = 'j',
 	OPT_TIMEOUT = 't',
+	OPT_WITHHOLD = 'W',
 	OPT_HELP = 'h',
 };
 
@@ -177,6 +182,7 @@ static const struct option options[] = {
     {"region-size", required_argument, NULL, OPT_REGION},
     {"stats-json", required_argument, NULL, OPT_STATS},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"test-withhold-vcpu", required_argument, NULL, OPT_WITHHOLD},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -210,6 +216,9 @@ static bool take_value(struct vm_args *a, int opt, const char *value)
 		return parse_u64(value, &a->writes_per_ms);
 	case OPT_TIMEOUT:
 		return parse_u64(value, &a->timeout_s);
+	case OPT_WITHHOLD:
+		a->withhold = true;
+		return parse_u64(value, &a->withhold_vcpu);
 	default:
 		return false;
 	}
@@ -251,6 +260,10 @@ static int check_args(const struct vm_args *a)
 	}
 	if (a->writes_per_ms > 1000000000ULL) {
 		return usage_error("%s", "--writes-per-ms must be at most 1000000000");
+	}
+	if (a->withhold && (a->withhold_vcpu >= a->vcpus || a->incoming)) {
+		return usage_error("%s", "--test-withhold-vcpu needs a vCPU below --vcpus, and no "
+					 "--incoming");
 	}
 	if (a->seed > UINT64_MAX - HOSTED_MAX_VCPUS) {
 		return usage_error("%s", "--seed is too large for one seed per vCPU");
@@ -299,6 +312,8 @@ struct vm {
 	pthread_t handler;
 	bool handler_started;
 	uint64_t deadline_ns;
+	bool withheld;
+	bool released;
 };
 
 static void *handler_main(void *arg)
@@ -451,10 +466,37 @@ static enum vm_outcome observe(const struct vm *vm, struct mig_svsm_state *st)
 	return failed ? OUTCOME_GUEST_FAILED : OUTCOME_FINISHED;
 }
 
-static enum vm_outcome watch(const struct vm *vm, struct mig_svsm_state *st)
+/* TEST ONLY: the host withholds a vCPU from its first step until a migration has ended. */
+static void withhold_step(struct vm *vm, const struct mig_svsm_state *st)
+{
+	unsigned v = (unsigned)vm->args.withhold_vcpu;
+	bool migration_over =
+	    st->status == MIG_STATUS_SOURCE_ABORTED || st->status == MIG_STATUS_SOURCE_DONE;
+
+	if (!vm->args.withhold) {
+		return;
+	}
+	if (!vm->withheld && !vm->released && hosted_vcpu_heartbeat(v) > 0) {
+		hosted_vcpu_set_withheld(v, true);
+		vm->withheld = true;
+		printf("[hosted] TEST: vcpu %u withheld by the host until a migration ends\n", v);
+		fflush(stdout);
+	}
+	if (vm->withheld && migration_over) {
+		hosted_vcpu_set_withheld(v, false);
+		vm->withheld = false;
+		vm->released = true;
+		printf("[hosted] TEST: vcpu %u scheduled again\n", v);
+		fflush(stdout);
+	}
+}
+
+static enum vm_outcome watch(struct vm *vm, struct mig_svsm_state *st)
 {
 	for (;;) {
 		enum vm_outcome o = observe(vm, st);
+
+		withhold_step(vm, st);
 
 		if (o != OUTCOME_RUNNING) {
 			return o;
