@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Hosted vCPU threads: the workload, safe-point parking, blocked accesses and withheld vCPUs. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,5 +231,43 @@ TEST(hosted_vcpu, throttled_vcpu_keeps_its_rate)
 	/* 10 per ms for 200 ms is 2000; allow for a loaded machine but not for no throttle. */
 	EXPECT_GT(beats, 200U);
 	EXPECT_LT(beats, 4000U);
+	test_vm_destroy();
+}
+
+struct ipi_waiter {
+	_Atomic uint64_t waited_ns;
+	_Atomic bool done;
+};
+
+static void *wait_for_ipi(void *arg)
+{
+	struct ipi_waiter *w = arg;
+	uint64_t start = plat_time_ns();
+
+	hosted_handler_wait(5ULL * 1000000000ULL);
+	atomic_store(&w->waited_ns, plat_time_ns() - start);
+	atomic_store(&w->done, true);
+	return NULL;
+}
+
+TEST(hosted_vcpu, ipi_to_cpu_0_wakes_the_handler)
+{
+	struct ipi_waiter w = {0};
+	pthread_t t;
+	uint64_t start;
+
+	ASSERT_TRUE(test_vm_create(1));
+	ASSERT_EQ(pthread_create(&t, NULL, wait_for_ipi, &w), 0);
+	/* Repeated: an IPI sent before the waiter started waiting is not for it. */
+	for (unsigned i = 0; i < 200 && !atomic_load(&w.done); i++) {
+		plat_send_ipi(0, 0);
+		test_sleep_ms(10);
+	}
+	pthread_join(t, NULL);
+	EXPECT_LT(atomic_load(&w.waited_ns), 3ULL * 1000000000ULL);
+	/* Without an IPI the wait ends at its timeout, not before. */
+	start = plat_time_ns();
+	hosted_handler_wait(20ULL * 1000000ULL);
+	EXPECT_GE(plat_time_ns() - start, 20ULL * 1000000ULL);
 	test_vm_destroy();
 }
