@@ -68,8 +68,8 @@ struct channel {
 	bool send_closed; /* the peer cannot take more bytes */
 	int health;	  /* enum pump_health, atomic */
 	char message[PUMP_MESSAGE_MAX];
-	int out_drained;  /* atomic: nothing left to send */
-	int in_delivered; /* atomic: the SVSM has consumed everything we produced */
+	uint64_t drained_epoch; /* atomic: last drain epoch in which nothing was left to send */
+	int in_delivered;	/* atomic: the SVSM has consumed everything we produced */
 	struct pump_channel_stats stats;
 	struct pump_round_stats *rounds; /* PUMP_ROUNDS_MAX */
 	struct pump_round_stats unattributed;
@@ -80,6 +80,7 @@ struct pump {
 	void *region;
 	uint32_t channels;
 	int stop;	      /* atomic */
+	uint64_t epoch;	      /* atomic: bumped by pump_drain_begin() */
 	uint64_t bytes_moved; /* atomic */
 	struct capture_writer *capture;
 	struct injector injector;
@@ -442,7 +443,8 @@ static bool push_in_ring(struct channel *ch)
 	return moved;
 }
 
-static void publish_progress_flags(struct channel *ch)
+/* Publishes what this iteration saw; epoch was read before the rings were looked at. */
+static void publish_progress_flags(struct channel *ch, uint64_t epoch)
 {
 	uint32_t out_pending = 0;
 	uint32_t in_free = 0;
@@ -451,7 +453,9 @@ static void publish_progress_flags(struct channel *ch)
 	bool drained = out_ok && out_pending == 0 && ch->to_peer.queue.count == 0;
 	bool delivered = in_ok && in_free == MIG_RING_SLOTS && ch->to_svsm.queue.count == 0;
 
-	__atomic_store_n(&ch->out_drained, drained ? 1 : 0, __ATOMIC_RELEASE);
+	if (drained) {
+		__atomic_store_n(&ch->drained_epoch, epoch, __ATOMIC_RELEASE);
+	}
 	__atomic_store_n(&ch->in_delivered, delivered ? 1 : 0, __ATOMIC_RELEASE);
 }
 
@@ -474,6 +478,7 @@ static void *channel_thread(void *arg)
 	struct channel *ch = arg;
 
 	while (!stopping(ch->pump)) {
+		uint64_t epoch = __atomic_load_n(&ch->pump->epoch, __ATOMIC_ACQUIRE);
 		bool moved = false;
 
 		if (__atomic_load_n(&ch->health, __ATOMIC_ACQUIRE) < PUMP_PEER_PROTOCOL) {
@@ -482,7 +487,7 @@ static void *channel_thread(void *arg)
 			moved |= receive_from_peer(ch);
 			moved |= push_in_ring(ch);
 		}
-		publish_progress_flags(ch);
+		publish_progress_flags(ch, epoch);
 		if (!moved) {
 			wait_for_work(ch);
 		}
@@ -661,17 +666,6 @@ enum pump_health pump_health(struct pump *pump, char *message, size_t message_le
 	return worst;
 }
 
-bool pump_quiescent(struct pump *pump)
-{
-	for (uint32_t c = 0; c < pump->channels; c++) {
-		if (__atomic_load_n(&pump->channel[c].out_drained, __ATOMIC_ACQUIRE) == 0 ||
-		    __atomic_load_n(&pump->channel[c].in_delivered, __ATOMIC_ACQUIRE) == 0) {
-			return false;
-		}
-	}
-	return true;
-}
-
 bool pump_delivered(struct pump *pump)
 {
 	for (uint32_t c = 0; c < pump->channels; c++) {
@@ -682,10 +676,15 @@ bool pump_delivered(struct pump *pump)
 	return true;
 }
 
-bool pump_drained(struct pump *pump)
+uint64_t pump_drain_begin(struct pump *pump)
+{
+	return __atomic_add_fetch(&pump->epoch, 1, __ATOMIC_ACQ_REL);
+}
+
+bool pump_drained_since(struct pump *pump, uint64_t epoch)
 {
 	for (uint32_t c = 0; c < pump->channels; c++) {
-		if (__atomic_load_n(&pump->channel[c].out_drained, __ATOMIC_ACQUIRE) == 0) {
+		if (__atomic_load_n(&pump->channel[c].drained_epoch, __ATOMIC_ACQUIRE) < epoch) {
 			return false;
 		}
 	}

@@ -71,13 +71,16 @@ bool pump_start(struct pump **out, const struct pump_config *config, char *messa
 		size_t message_len);
 /* The worst channel's health, with its message. */
 enum pump_health pump_health(struct pump *pump, char *message, size_t message_len);
-/* True when every record the SVSM produced has gone to the peer and every record from the peer
- * has been consumed by the SVSM. */
-bool pump_quiescent(struct pump *pump);
 /* True when every record from the peer has been consumed by the SVSM. */
 bool pump_delivered(struct pump *pump);
-/* True when every record the SVSM produced has been sent to the peer. */
-bool pump_drained(struct pump *pump);
+/*
+ * Draining: records the SVSM produced before pump_drain_begin() was called (and before any status
+ * the caller read just before it) have all been sent to the peer once pump_drained_since(epoch)
+ * is true. The epoch makes sure every channel looked at its ring after the call, so a flag from
+ * an earlier look cannot pass for it.
+ */
+uint64_t pump_drain_begin(struct pump *pump);
+bool pump_drained_since(struct pump *pump, uint64_t epoch);
 /* Record bytes moved so far, both directions (for progress lines). */
 uint64_t pump_bytes_moved(struct pump *pump);
 /* Stops and joins the threads, closes the connections, fills stats (may be NULL) and frees. */

@@ -35,6 +35,7 @@ struct watch {
 	void *region;
 	struct pump *pump;
 	uint32_t command_seq; /* send: our SEND command; the status is ours once it is acked */
+	uint64_t command_ns;  /* send: when it was written */
 	uint64_t deadline_ns;
 	struct progress progress;
 	struct agent_result *result;
@@ -262,8 +263,9 @@ __attribute__((format(printf, 3, 4))) static int finish(struct watch *w, int cod
 static bool drain(struct watch *w, uint32_t limit_ms)
 {
 	uint64_t until = min_deadline(w->deadline_ns, net_deadline_after_ms(limit_ms));
+	uint64_t epoch = pump_drain_begin(w->pump);
 
-	while (!pump_drained(w->pump)) {
+	while (!pump_drained_since(w->pump, epoch)) {
 		if (net_now_ns() >= until) {
 			return false;
 		}
@@ -329,32 +331,45 @@ static bool may_abort(const struct watch *w)
 }
 
 /* Gives up: asks the SVSM to cancel where that is safe and reports why, with code. */
+/* Writes MIG_CMD_ABORT and waits a little for the SVSM to end; false when the SVSM has not
+ * taken our previous command, which then cannot be replaced. */
+static bool ask_abort(struct watch *w)
+{
+	struct mig_host_command cmd = {.command = MIG_CMD_ABORT};
+	uint64_t until = net_deadline_after_ms(SESSION_ABORT_WAIT_MS);
+
+	if (mig_control_host_command(w->region, &cmd) == 0) {
+		return false;
+	}
+	while (net_now_ns() < until && !(read_state(w) && (is_success(w) || is_failure(w)))) {
+		pause_watch();
+	}
+	return true;
+}
+
+/* Gives up: asks the SVSM to cancel where that is safe and reports why, with code. */
 static int give_up(struct watch *w, int code, const char *why)
 {
 	char status[AGENT_NAME_MAX];
 	char error[AGENT_NAME_MAX];
 	char state[2 * AGENT_NAME_MAX + 16];
-	uint64_t until = net_deadline_after_ms(SESSION_ABORT_WAIT_MS);
-	bool aborted = w->result->have_state && may_abort(w);
+	bool asked = w->result->have_state && may_abort(w) && ask_abort(w);
 
-	if (aborted) {
-		struct mig_host_command cmd = {.command = MIG_CMD_ABORT};
-
-		mig_control_host_command(w->region, &cmd);
-		while (net_now_ns() < until &&
-		       !(read_state(w) && (is_success(w) || is_failure(w)))) {
-			pause_watch();
-		}
-		if (is_success(w)) {
-			return conclude_success(w);
-		}
+	if (asked && is_success(w)) {
+		return conclude_success(w);
 	}
 	if (!w->result->have_state) {
 		return finish(w, code, "%s", why);
 	}
+	if (!status_is_ours(w)) {
+		return finish(w, code,
+			      "%s; the SVSM never took the SEND command (it stays pending in the "
+			      "control page) and reports %s",
+			      why, status_text(w, status, error, state, sizeof(state)));
+	}
 	return finish(w, code, "%s; the SVSM reports %s%s", why,
 		      status_text(w, status, error, state, sizeof(state)),
-		      aborted ? " after the agent asked it to abort" : "");
+		      asked ? " after the agent asked it to abort" : "");
 }
 
 static int watch_until_end(struct watch *w)
@@ -398,6 +413,12 @@ static int watch_until_end(struct watch *w)
 			if (now - closed_since > SESSION_PEER_CLOSED_GRACE_MS * 1000000ULL) {
 				return give_up(w, AGENT_EXIT_PEER_CLOSED, message);
 			}
+		}
+		if (!status_is_ours(w) &&
+		    now - w->command_ns > SESSION_COMMAND_TAKE_MS * 1000000ULL) {
+			return give_up(w, AGENT_EXIT_ATTACH,
+				       "the SVSM did not take the SEND command in time: is the VM "
+				       "running?");
 		}
 		if (now >= w->deadline_ns) {
 			return give_up(w, AGENT_EXIT_TIMEOUT, "timed out (--timeout)");
@@ -483,6 +504,7 @@ static int run_pump(const struct agent_options *opts, struct watch *w, int fds[]
 		};
 
 		w->command_seq = mig_control_host_command(w->region, &cmd);
+		w->command_ns = net_now_ns();
 	}
 	if (w->role == ROLE_SEND && w->command_seq == 0) {
 		code =

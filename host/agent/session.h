@@ -20,6 +20,8 @@
 #define SESSION_PEER_CLOSED_GRACE_MS 2000U
 /* How long to keep forwarding after the SVSM reported the end (GO, ABORT still in a ring). */
 #define SESSION_DRAIN_MS 5000U
+/* How long the SVSM may take to acknowledge SEND (it polls the control page continuously). */
+#define SESSION_COMMAND_TAKE_MS 15000U
 /* How long to wait for the SVSM to take an ABORT command the agent gave it. */
 #define SESSION_ABORT_WAIT_MS 2000U
 

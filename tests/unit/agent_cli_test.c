@@ -221,6 +221,7 @@ enum source_mode {
 	SOURCE_FAILS_AUTH,    /* aborts right after the handshake starts */
 	SOURCE_HONOURS_ABORT, /* pages, then waits for the host's ABORT command */
 	SOURCE_REFUSES,	      /* takes the command as BAD_COMMAND and stays IDLE */
+	SOURCE_IS_DEAD,	      /* a control page nobody serves: never takes a command */
 };
 
 struct svsm_script {
@@ -334,7 +335,7 @@ static void *source_svsm(void *arg)
 	uint8_t go[256];
 
 	s->ok = true;
-	if (!take_command(s)) {
+	if (s->mode == SOURCE_IS_DEAD || !take_command(s)) {
 		return NULL;
 	}
 	if (s->mode == SOURCE_REFUSES) {
@@ -467,7 +468,7 @@ static bool start_receiver(struct pair *p, const char *extra1, const char *extra
 	return tool_start(&p->receiver, argv) && wait_for_port(p);
 }
 
-static bool start_sender(struct pair *p, const char *channels)
+static bool start_sender_with_timeout(struct pair *p, const char *channels, const char *timeout)
 {
 	char to[32];
 	char *const argv[] = {"svsm-migrate",
@@ -492,11 +493,16 @@ static bool start_sender(struct pair *p, const char *channels)
 			      "--capture",
 			      p->capture,
 			      "--timeout",
-			      "30",
+			      (char *)timeout,
 			      NULL};
 
 	snprintf(to, sizeof(to), "127.0.0.1:%s", p->port);
 	return tool_start(&p->sender, argv);
+}
+
+static bool start_sender(struct pair *p, const char *channels)
+{
+	return start_sender_with_timeout(p, channels, "30");
 }
 
 static void pair_finish(struct pair *p)
@@ -626,6 +632,26 @@ TEST(agent_cli, refused_command_is_reported_by_name)
 	} else {
 		test_fail_at(__FILE__, __LINE__, "could not start the agents");
 	}
+	pair_finish(&p);
+}
+
+TEST(agent_cli, untaken_command_is_reported_and_left_alone)
+{
+	struct pair p;
+	const struct mig_control *control;
+
+	ASSERT_TRUE(pair_init(&p, 1, SOURCE_IS_DEAD));
+	control = p.source.region;
+	if (start_receiver(&p, NULL, NULL, NULL) && start_sender_with_timeout(&p, "1", "2")) {
+		EXPECT_EQ(tool_wait(&p.sender), AGENT_EXIT_TIMEOUT);
+		EXPECT_TRUE(strstr(p.sender.err, "never took the SEND command") != NULL);
+		EXPECT_EQ(tool_wait(&p.receiver), AGENT_EXIT_PEER_CLOSED);
+	} else {
+		test_fail_at(__FILE__, __LINE__, "could not start the agents");
+	}
+	/* The SEND stays as written: no ABORT was mixed into it. */
+	EXPECT_EQ(control->host.command, MIG_CMD_SEND);
+	EXPECT_EQ(control->host.command_seq, 1U);
 	pair_finish(&p);
 }
 

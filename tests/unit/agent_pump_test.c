@@ -6,6 +6,7 @@
  * alter exactly the record they name.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -599,4 +600,36 @@ TEST(agent_hostile_peer, end_of_stream_inside_a_record_delivers_nothing_of_it)
 	EXPECT_TRUE(fake_try_consume(&r.svsm, 0, got, &got_len));
 	EXPECT_EQ(got_len, 0U);
 	raw_peer_close(&r);
+}
+
+/* The SVSM produces its last record (GO) and then says DONE: a drain begun after the caller saw
+ * DONE must not end before that record has been sent, whatever the channels looked at earlier. */
+TEST(agent_pump, drain_covers_records_produced_just_before_it_began)
+{
+	uint8_t rec[256];
+	size_t len = fake_control_record(rec, sizeof(rec), MIG_REC_GO, 0, 0);
+	uint64_t expected = 0;
+	struct link l;
+
+	if (!open_link(&l, 2, NULL, NULL)) {
+		test_fail_at(__FILE__, __LINE__, "could not open the link");
+		close_link(&l, NULL, NULL);
+		return;
+	}
+	for (unsigned i = 0; i < 200 && test_current_failures() == 0; i++) {
+		uint64_t deadline = net_deadline_after_ms(LINK_TIMEOUT_MS);
+		uint64_t epoch;
+		uint8_t got[256];
+		size_t got_len = 0;
+
+		EXPECT_TRUE(fake_produce(&l.src, i % 2, rec, len, deadline));
+		expected += len;
+		epoch = pump_drain_begin(l.src_pump);
+		while (!pump_drained_since(l.src_pump, epoch) && net_now_ns() < deadline) {
+			sched_yield();
+		}
+		EXPECT_EQ(pump_bytes_moved(l.src_pump), expected);
+		EXPECT_TRUE(fake_consume(&l.dst, i % 2, got, &got_len, deadline));
+	}
+	close_link(&l, NULL, NULL);
 }
