@@ -408,9 +408,12 @@ static int watch_until_end(struct watch *w)
 		/* After the peer left, the SVSM gets the rest of what arrived, then a grace period
 		 * to report the end (the target closes as soon as it runs, maybe before our SVSM
 		 * has published DONE). */
-		if (health == PUMP_PEER_CLOSED && pump_delivered(w->pump)) {
-			closed_since = closed_since == 0 ? now : closed_since;
-			if (now - closed_since > SESSION_PEER_CLOSED_GRACE_MS * 1000000ULL) {
+		if (health == PUMP_PEER_CLOSED) {
+			if (!pump_delivered(w->pump)) {
+				closed_since = 0; /* the flag may lag by a look: start again */
+			} else if (closed_since == 0) {
+				closed_since = now;
+			} else if (now - closed_since > SESSION_PEER_CLOSED_GRACE_MS * 1000000ULL) {
 				return give_up(w, AGENT_EXIT_PEER_CLOSED, message);
 			}
 		}
