@@ -1,7 +1,9 @@
 # The hosted platform (host/plat/hosted): include/svsm/plat.h for a Linux process, the VM program
-# build/tools/svsm-hosted-vm (and a ThreadSanitizer build of it, svsm-hosted-vm-tsan), the unit
-# tests build/tests/unit-hosted (ASan+UBSan) and the end-to-end migration over loopback
-# (`make e2e-hosted`, `make e2e-hosted-tsan`; tests/e2e/hosted.sh, also run by `make test`).
+# build/tools/svsm-hosted-vm (with ThreadSanitizer and ASan+UBSan twins, svsm-hosted-vm-tsan and
+# svsm-hosted-vm-asan), the unit tests build/tests/unit-hosted (ASan+UBSan) and the end-to-end
+# migration over loopback
+# (`make e2e-hosted`, `make e2e-hosted-tsan`, `make e2e-hosted-asan`; tests/e2e/hosted.sh, also
+# run by `make test` with the plain build).
 #
 # This fragment is read before igvm.mk and migrate.mk, so it names the sources it shares with
 # them itself and compiles its own copies under build/host/hosted/{plain,san,tsan}/.
@@ -9,6 +11,7 @@
 HOSTED_DIR       := $(BUILD)/host/hosted
 HOSTED_VM        := $(BUILD)/tools/svsm-hosted-vm
 HOSTED_VM_TSAN   := $(BUILD)/tools/svsm-hosted-vm-tsan
+HOSTED_VM_ASAN   := $(BUILD)/tools/svsm-hosted-vm-asan
 HOSTED_TEST_BIN  := $(BUILD)/tests/unit-hosted
 HOSTED_E2E       := tests/e2e/hosted.sh
 
@@ -33,10 +36,11 @@ HOSTED_VM_ALL_SRCS := $(HOSTED_VM_SRCS) $(HOSTED_PLAT_SRCS) $(HOSTED_CORE_SRCS) 
                       $(HOSTED_CRYPTO_SRCS) $(HOSTED_MIGRATE_SRCS) $(HOSTED_IGVM_SRCS)
 HOSTED_VM_OBJS      := $(call hosted_objs,plain,$(HOSTED_VM_ALL_SRCS))
 HOSTED_VM_TSAN_OBJS := $(call hosted_objs,tsan,$(HOSTED_VM_ALL_SRCS))
+HOSTED_VM_ASAN_OBJS := $(call hosted_objs,san,$(HOSTED_VM_ALL_SRCS))
 HOSTED_TEST_OBJS    := $(call hosted_objs,san,$(HOSTED_PLAT_SRCS) $(HOSTED_CORE_SRCS) \
                        $(HOSTED_CRYPTO_SRCS) $(HOSTED_TEST_SRCS) $(HOSTED_FRAMEWORK))
 
-ALL_TARGETS    += $(HOSTED_VM) $(HOSTED_VM_TSAN) $(HOSTED_TEST_BIN)
+ALL_TARGETS    += $(HOSTED_VM) $(HOSTED_VM_TSAN) $(HOSTED_VM_ASAN) $(HOSTED_TEST_BIN)
 HOST_TEST_BINS += $(HOSTED_TEST_BIN)
 HOST_TEST_SCRIPTS += $(HOSTED_E2E)
 
@@ -65,6 +69,11 @@ $(HOSTED_VM_TSAN): $(HOSTED_VM_TSAN_OBJS) $(HOSTED_DEPS_LIBS)
 	@echo "  LINK    $@"
 	@$(HOST_CC) $(TSAN_FLAGS) $^ -o $@ $(HOST_LDFLAGS)
 
+$(HOSTED_VM_ASAN): $(HOSTED_VM_ASAN_OBJS) $(HOSTED_DEPS_LIBS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(HOST_CC) $(SAN_FLAGS) $^ -o $@ $(HOST_LDFLAGS)
+
 $(HOSTED_TEST_BIN): $(HOSTED_TEST_OBJS) $(HOSTED_DEPS_LIBS)
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
@@ -76,11 +85,15 @@ HOSTED_E2E_DEPS := $(HOSTED_VM) $(BUILD)/tools/svsm-migrate $(BUILD)/tools/workl
                    $(BUILD)/tools/igvm $(BUILD)/tools/svsm-attest $(BUILD)/svsm.elf \
                    $(BUILD)/guest/guest.elf $(BUILD)/igvm/reset_stub.bin
 
-.PHONY: e2e-hosted e2e-hosted-tsan
+.PHONY: e2e-hosted e2e-hosted-tsan e2e-hosted-asan
 e2e-hosted: $(HOSTED_E2E_DEPS)
 	@TOOLS=$(BUILD)/tools BUILD=$(BUILD) $(HOSTED_E2E)
 
 e2e-hosted-tsan: $(HOSTED_E2E_DEPS) $(HOSTED_VM_TSAN)
 	@TOOLS=$(BUILD)/tools BUILD=$(BUILD) HOSTED_VM=$(HOSTED_VM_TSAN) $(HOSTED_E2E)
 
--include $(HOSTED_VM_OBJS:.o=.d) $(HOSTED_VM_TSAN_OBJS:.o=.d) $(HOSTED_TEST_OBJS:.o=.d)
+e2e-hosted-asan: $(HOSTED_E2E_DEPS) $(HOSTED_VM_ASAN)
+	@TOOLS=$(BUILD)/tools BUILD=$(BUILD) HOSTED_VM=$(HOSTED_VM_ASAN) $(HOSTED_E2E)
+
+-include $(HOSTED_VM_OBJS:.o=.d) $(HOSTED_VM_TSAN_OBJS:.o=.d) $(HOSTED_VM_ASAN_OBJS:.o=.d) \
+         $(HOSTED_TEST_OBJS:.o=.d)
