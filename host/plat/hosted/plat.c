@@ -61,10 +61,12 @@
 #define UFFDIO_CONTINUE_MODE_WP ((__u64)1 << 1)
 #endif
 
-#define PAGE_VALIDATED 0x80U
-#define PAGE_PERM_MASK 0x07U
-#define PERM_READ      0x01U
-#define PERM_WRITE     0x02U
+#define PAGE_VALIDATED	  0x80U
+#define PAGE_WRITE_QUEUED 0x40U /* in the write-fault queue: set exactly while queued */
+#define PAGE_KEPT	  (PAGE_VALIDATED | PAGE_WRITE_QUEUED)
+#define PAGE_PERM_MASK	  0x07U
+#define PERM_READ	  0x01U
+#define PERM_WRITE	  0x02U
 
 #define UFFD_FEATURES (UFFD_FEATURE_MINOR_SHMEM | UFFD_FEATURE_WP_HUGETLBFS_SHMEM)
 #define UFFD_NEEDED_IOCTLS                                                                         \
@@ -84,6 +86,11 @@ struct hosted_memory {
 	_Atomic uint8_t *pages; /* per page of [0, ram_size): PAGE_VALIDATED | permission */
 	_Atomic uint64_t blocked_faults;
 	_Atomic uint64_t last_blocked_gpa;
+	/* Pages written while write-protected, oldest first (under lock). A page is queued at
+	 * most once, so the queue, one slot per page, cannot overflow. */
+	uint64_t *write_faults;
+	uint64_t write_faults_head;
+	uint64_t write_faults_tail;
 	uint8_t measurement[HOSTED_MEASUREMENT_LEN];
 	bool created;
 };
@@ -316,7 +323,7 @@ static bool apply_perm_locked(uint64_t pfn, uint8_t perm)
 {
 	uint8_t state = page_state(pfn);
 
-	atomic_store_explicit(&mem.pages[pfn], (uint8_t)((state & PAGE_VALIDATED) | perm),
+	atomic_store_explicit(&mem.pages[pfn], (uint8_t)((state & PAGE_KEPT) | perm),
 			      memory_order_release);
 	if ((perm & PERM_READ) == 0) {
 		/* A shared mapping: this drops the PTE only, never the page's contents. */
@@ -330,6 +337,42 @@ static bool access_allowed(uint8_t state, bool write)
 	uint8_t need = write ? PERM_WRITE : PERM_READ;
 
 	return (state & PAGE_VALIDATED) != 0 && (state & need) != 0;
+}
+
+static uint64_t guest_page_count(void)
+{
+	return mem.guest_bytes / PAGE_SIZE;
+}
+
+/* A write to a write-protected page: what dirty tracking needs to hear about, once. */
+static void queue_write_fault_locked(uint64_t pfn)
+{
+	uint8_t state = page_state(pfn);
+
+	if ((state & PAGE_WRITE_QUEUED) != 0) {
+		return;
+	}
+	CHECK(mem.write_faults_tail - mem.write_faults_head < guest_page_count());
+	mem.write_faults[mem.write_faults_tail++ % guest_page_count()] = pfn;
+	atomic_store_explicit(&mem.pages[pfn], (uint8_t)(state | PAGE_WRITE_QUEUED),
+			      memory_order_release);
+}
+
+size_t hosted_take_write_faults(gpa_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&mem.lock);
+	while (n < cap && mem.write_faults_head != mem.write_faults_tail) {
+		uint64_t pfn = mem.write_faults[mem.write_faults_head++ % guest_page_count()];
+
+		atomic_store_explicit(&mem.pages[pfn],
+				      (uint8_t)(page_state(pfn) & ~PAGE_WRITE_QUEUED),
+				      memory_order_release);
+		out[n++] = gpa_from_pfn(pfn);
+	}
+	pthread_mutex_unlock(&mem.lock);
+	return n;
 }
 
 static void resolve_fault(const struct uffd_msg *msg)
@@ -349,6 +392,9 @@ static void resolve_fault(const struct uffd_msg *msg)
 		(void)map_page_locked(pfn, (state & PERM_WRITE) == 0);
 	} else {
 		/* The vCPU stays blocked until a permission change wakes it. */
+		if (write && access_allowed(state, false)) {
+			queue_write_fault_locked(pfn);
+		}
 		atomic_fetch_add_explicit(&mem.blocked_faults, 1, memory_order_relaxed);
 		atomic_store_explicit(&mem.last_blocked_gpa, pfn * PAGE_SIZE, memory_order_relaxed);
 	}
@@ -451,7 +497,8 @@ static enum hosted_status create_all(const struct hosted_config *config, int *er
 	mem.guest_bytes = config->ram_size - LAYOUT_SVSM_REGION_END;
 	memcpy(mem.measurement, config->measurement, sizeof(mem.measurement));
 	mem.pages = calloc(mem.ram_size / PAGE_SIZE, sizeof(*mem.pages));
-	if (mem.pages == NULL) {
+	mem.write_faults = calloc(guest_page_count(), sizeof(*mem.write_faults));
+	if (mem.pages == NULL || mem.write_faults == NULL) {
 		*err = ENOMEM;
 		return HOSTED_ERR_FILE;
 	}
@@ -508,6 +555,7 @@ static void release_all(void)
 		close(mem.fd);
 	}
 	free(mem.pages);
+	free(mem.write_faults);
 	pthread_mutex_destroy(&mem.lock);
 	mem = (struct hosted_memory){.fd = -1, .uffd = -1, .stop_fd = -1};
 }
@@ -584,7 +632,9 @@ enum plat_status plat_pvalidate(gpa_t gpa, bool huge, bool validate)
 			s = PLAT_ERR_HARDWARE;
 			break;
 		}
-		atomic_store_explicit(&mem.pages[first + i], validate ? PAGE_VALIDATED : 0,
+		atomic_store_explicit(&mem.pages[first + i],
+				      (uint8_t)((page_state(first + i) & PAGE_WRITE_QUEUED) |
+						(validate ? PAGE_VALIDATED : 0)),
 				      memory_order_release);
 	}
 	pthread_mutex_unlock(&mem.lock);
