@@ -177,6 +177,8 @@ migrate_4_channels() {
 	grep -q 'SOURCE_DONE' "$WORK/source.log" || fail "the source did not report SOURCE_DONE"
 	grep -q '^\[result\]' "$WORK/source.log" && fail "the source printed results after handing over"
 	grep -q 'arrived by migration' "$WORK/target.log" || fail "the target did not run the migrated guest"
+	grep -q "^\[hosted\] measurement $("$TOOLS/igvm" measure "$WORK/a.igvm")\$" "$WORK/target.log" ||
+		fail "the VM's MEASUREMENT is not the image's launch digest (igvm measure)"
 	grep -q '"outcome": "finished"' "$WORK/target.json" || fail "target stats: outcome not finished"
 	grep -q '"svsm": {"channels": 4' "$WORK/send.json" || fail "the SVSMs did not agree on 4 channels"
 	verify_results "$WORK/target.log"

@@ -529,6 +529,16 @@ static void print_results(unsigned vcpus)
 	}
 }
 
+/* What the emulated PSP reports as MEASUREMENT: `igvm measure IMG` prints the same. */
+static void print_measurement(const uint8_t measurement[HOSTED_MEASUREMENT_LEN])
+{
+	printf("[hosted] measurement ");
+	for (unsigned i = 0; i < HOSTED_MEASUREMENT_LEN; i++) {
+		printf("%02x", measurement[i]);
+	}
+	printf("\n");
+}
+
 static const char *outcome_name(enum vm_outcome o)
 {
 	static const char *const names[] = {"running",	     "finished",     "handed-over",
@@ -679,6 +689,7 @@ int main(int argc, char **argv)
 	printf("[hosted] ready: %s, %u vCPUs, memory file %s\n",
 	       vm.args.incoming ? "waiting for an incoming migration" : "guest running",
 	       (unsigned)vm.args.vcpus, vm.args.memory_file);
+	print_measurement(vm.image.measurement);
 	fflush(stdout);
 	memset(&st, 0, sizeof(st));
 	outcome = watch(&vm, &st);
