@@ -9,6 +9,8 @@
 #                             the source aborts, its guest finishes there, nothing lost
 #   withheld_vcpu_keeps_guest the host withholds a source vCPU: the checkpoint times out, the
 #                             migration aborts and the guest finishes on the source
+#   tampered_page_keeps_guest the source's agent flips a bit of a PAGES record: the target fails
+#                             authentication, runs nothing, and the guest finishes on the source
 #   bad_input_is_refused      bad flags, a missing image and a memory file off tmpfs: clear
 #                             errors, distinct exit codes, and the existing file is untouched
 #
@@ -31,6 +33,7 @@ REGION_BYTES=1048576
 WORK=$(mktemp -d /tmp/svsm-e2e-hosted.XXXXXX)
 SHM_PREFIX=/dev/shm/svsm-e2e-hosted-$$
 PIDS=()
+send_extra=()
 
 cleanup() {
 	for pid in "${PIDS[@]}"; do
@@ -138,8 +141,8 @@ verify_results() {
 	echo "e2e: $log: $count vCPU checksums verified by workload-verify"
 }
 
-# migrate SOURCE_IMAGE TARGET_IMAGE [SOURCE_VM_FLAGS...]: starts both VMs and both agents;
-# pids in *_pid.
+# migrate SOURCE_IMAGE TARGET_IMAGE [SOURCE_VM_FLAGS...]: starts both VMs and both agents (the
+# sending one with the flags in $send_extra); pids in *_pid.
 migrate() {
 	local src_img=$1 dst_img=$2
 	shift 2
@@ -164,7 +167,7 @@ migrate() {
 	[ -s "$WORK/port" ] || fail "the receiving agent wrote no port"
 	start send "$AGENT" send --to "127.0.0.1:$(cat "$WORK/port" 2>/dev/null)" --channels 4 \
 		--memory-file "$SHM_PREFIX-src" --image "$src_img" --stats-json "$WORK/send.json" \
-		--timeout "$E2E_TIMEOUT"
+		--timeout "$E2E_TIMEOUT" "${send_extra[@]}"
 	send_pid=$last_pid
 }
 
@@ -210,6 +213,21 @@ withheld_vcpu_keeps_guest() {
 	verify_results "$WORK/source.log"
 }
 
+tampered_page_keeps_guest() {
+	send_extra=(--inject flip@PAGES:10)
+	migrate "$WORK/a.igvm" "$WORK/a.igvm"
+	send_extra=()
+	expect_exit send "$send_pid" 5 6
+	expect_exit receive "$receive_pid" 5 6
+	expect_exit source "$source_pid" 0
+	expect_exit target "$target_pid" 6
+	grep -q 'TEST-ONLY fault' "$WORK/send.log" || fail "the agent did not inject the fault"
+	grep -q 'authentication' "$WORK/target.log" || fail "the target did not fail authentication"
+	grep -q 'aborted' "$WORK/source.log" || fail "the source did not say the migration was aborted"
+	grep -q '^\[result\]' "$WORK/target.log" && fail "the target ran the guest"
+	verify_results "$WORK/source.log"
+}
+
 # expect_refusal CODE PATTERN VM_ARGS...: the VM exits CODE at once and says PATTERN.
 expect_refusal() {
 	local want=$1 pattern=$2 got
@@ -243,7 +261,7 @@ bad_input_is_refused() {
 	[ "$(cat "$WORK/precious")" = keep ] || fail "a refused memory file was modified"
 }
 
-echo "[test] PLAN 4"
+echo "[test] PLAN 5"
 missing=""
 for f in "$HOSTED_VM" "$AGENT" "$VERIFY" "$TOOLS/igvm" "$TOOLS/svsm-attest" "$BUILD/svsm.elf" \
 	"$BUILD/guest/guest.elf" "$BUILD/igvm/reset_stub.bin"; do
@@ -258,15 +276,16 @@ elif ! make_image "$WORK/a.igvm" >"$WORK/image.log" 2>&1 ||
 fi
 if [ -n "$missing" ]; then
 	for t in migrate_4_channels refused_target_keeps_guest withheld_vcpu_keeps_guest \
-		bad_input_is_refused; do
+		tampered_page_keeps_guest bad_input_is_refused; do
 		echo "[test] FAIL hosted_e2e.$t"
 	done
-	echo "[test] DONE 0 passed, 4 failed"
+	echo "[test] DONE 0 passed, 5 failed"
 	exit 1
 fi
 run_scenario migrate_4_channels
 run_scenario refused_target_keeps_guest
 run_scenario withheld_vcpu_keeps_guest
+run_scenario tampered_page_keeps_guest
 run_scenario bad_input_is_refused
 echo "[test] DONE $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
