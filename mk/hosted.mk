@@ -1,9 +1,11 @@
-# The hosted platform (host/plat/hosted): include/svsm/plat.h for a Linux process, the VM program
-# build/tools/svsm-hosted-vm (with ThreadSanitizer and ASan+UBSan twins, svsm-hosted-vm-tsan and
-# svsm-hosted-vm-asan), the unit tests build/tests/unit-hosted (ASan+UBSan) and the end-to-end
-# migration over loopback
-# (`make e2e-hosted`, `make e2e-hosted-tsan`, `make e2e-hosted-asan`; tests/e2e/hosted.sh, also
-# run by `make test` with the plain build).
+# The hosted platform (host/plat/hosted): include/svsm/plat.h for a Linux process.
+#   build/tools/svsm-hosted-vm          the VM program, with ThreadSanitizer and ASan+UBSan twins
+#                                       (svsm-hosted-vm-tsan, svsm-hosted-vm-asan)
+#   build/tests/unit-hosted             unit tests, ASan+UBSan
+#   build/tests/unit-hosted-tsan        the same tests under ThreadSanitizer
+#   tests/e2e/hosted.sh                 live migration over loopback between two VM processes
+#                                       (`make e2e-hosted`, `-tsan`, `-asan`; `make test` runs it
+#                                       with the plain build)
 #
 # This fragment is read before igvm.mk and migrate.mk, so it names the sources it shares with
 # them itself and compiles its own copies under build/host/hosted/{plain,san,tsan}/.
@@ -13,6 +15,7 @@ HOSTED_VM        := $(BUILD)/tools/svsm-hosted-vm
 HOSTED_VM_TSAN   := $(BUILD)/tools/svsm-hosted-vm-tsan
 HOSTED_VM_ASAN   := $(BUILD)/tools/svsm-hosted-vm-asan
 HOSTED_TEST_BIN  := $(BUILD)/tests/unit-hosted
+HOSTED_TSAN_TEST_BIN := $(BUILD)/tests/unit-hosted-tsan
 HOSTED_E2E       := tests/e2e/hosted.sh
 
 HOSTED_PLAT_SRCS := host/plat/hosted/plat.c host/plat/hosted/vcpu.c
@@ -37,11 +40,14 @@ HOSTED_VM_ALL_SRCS := $(HOSTED_VM_SRCS) $(HOSTED_PLAT_SRCS) $(HOSTED_CORE_SRCS) 
 HOSTED_VM_OBJS      := $(call hosted_objs,plain,$(HOSTED_VM_ALL_SRCS))
 HOSTED_VM_TSAN_OBJS := $(call hosted_objs,tsan,$(HOSTED_VM_ALL_SRCS))
 HOSTED_VM_ASAN_OBJS := $(call hosted_objs,san,$(HOSTED_VM_ALL_SRCS))
-HOSTED_TEST_OBJS    := $(call hosted_objs,san,$(HOSTED_PLAT_SRCS) $(HOSTED_CORE_SRCS) \
-                       $(HOSTED_CRYPTO_SRCS) $(HOSTED_TEST_SRCS) $(HOSTED_FRAMEWORK))
+HOSTED_TEST_ALL_SRCS := $(HOSTED_PLAT_SRCS) $(HOSTED_CORE_SRCS) $(HOSTED_CRYPTO_SRCS) \
+                       $(HOSTED_TEST_SRCS) $(HOSTED_FRAMEWORK)
+HOSTED_TEST_OBJS    := $(call hosted_objs,san,$(HOSTED_TEST_ALL_SRCS))
+HOSTED_TSAN_TEST_OBJS := $(call hosted_objs,tsan,$(HOSTED_TEST_ALL_SRCS))
 
-ALL_TARGETS    += $(HOSTED_VM) $(HOSTED_VM_TSAN) $(HOSTED_VM_ASAN) $(HOSTED_TEST_BIN)
-HOST_TEST_BINS += $(HOSTED_TEST_BIN)
+ALL_TARGETS    += $(HOSTED_VM) $(HOSTED_VM_TSAN) $(HOSTED_VM_ASAN) $(HOSTED_TEST_BIN) \
+                  $(HOSTED_TSAN_TEST_BIN)
+HOST_TEST_BINS += $(HOSTED_TEST_BIN) $(HOSTED_TSAN_TEST_BIN)
 HOST_TEST_SCRIPTS += $(HOSTED_E2E)
 
 $(HOSTED_DIR)/plain/%.o: %.c | $(DEPS_STAMP)
@@ -79,6 +85,13 @@ $(HOSTED_TEST_BIN): $(HOSTED_TEST_OBJS) $(HOSTED_DEPS_LIBS)
 	@echo "  LINK    $@"
 	@$(HOST_CC) $(SAN_FLAGS) $^ -o $@ $(HOST_LDFLAGS)
 
+# The same tests under ThreadSanitizer: parking, withholding and permission changes race the
+# vCPU threads on purpose.
+$(HOSTED_TSAN_TEST_BIN): $(HOSTED_TSAN_TEST_OBJS) $(HOSTED_DEPS_LIBS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(HOST_CC) $(TSAN_FLAGS) $^ -o $@ $(HOST_LDFLAGS)
+
 # The end-to-end run builds its own images (with a policy that accepts the emulated PSP) from the
 # SVSM, the guest payload and the reset stub, and runs the agent and the verifier.
 HOSTED_E2E_DEPS := $(HOSTED_VM) $(BUILD)/tools/svsm-migrate $(BUILD)/tools/workload-verify \
@@ -96,4 +109,4 @@ e2e-hosted-asan: $(HOSTED_E2E_DEPS) $(HOSTED_VM_ASAN)
 	@TOOLS=$(BUILD)/tools BUILD=$(BUILD) HOSTED_VM=$(HOSTED_VM_ASAN) $(HOSTED_E2E)
 
 -include $(HOSTED_VM_OBJS:.o=.d) $(HOSTED_VM_TSAN_OBJS:.o=.d) $(HOSTED_VM_ASAN_OBJS:.o=.d) \
-         $(HOSTED_TEST_OBJS:.o=.d)
+         $(HOSTED_TEST_OBJS:.o=.d) $(HOSTED_TSAN_TEST_OBJS:.o=.d)
