@@ -548,7 +548,9 @@ static bool header_ok(const uint8_t *in, size_t len, unsigned index)
 	       get_le32(in + HOSTED_STATE_OFF_INDEX) == index;
 }
 
-/* Every combination a real vCPU can be in, and nothing else. */
+/* Every combination a real vCPU can be in, and nothing else. seed, prng, the heartbeat times and
+ * the gap take any value: none of them can make the vCPU touch memory outside its region, and a
+ * wrong one only changes what the guest computes (the stream authenticates them anyway). */
 static bool regs_consistent(const struct vcpu_regs *r)
 {
 	bool validated = (r->flags & REGS_FLAG_VALIDATED) != 0;
