@@ -36,6 +36,7 @@ struct watch {
 	struct pump *pump;
 	uint32_t command_seq; /* send: our SEND command; the status is ours once it is acked */
 	uint64_t command_ns;  /* send: when it was written */
+	uint32_t abort_seq;   /* the ABORT the agent wrote to end it, 0 if none */
 	uint64_t deadline_ns;
 	struct progress progress;
 	struct agent_result *result;
@@ -218,10 +219,14 @@ static bool read_state(struct watch *w)
 	return true;
 }
 
-/* The status belongs to this migration (send: once the SVSM has taken our command). */
+/* The status belongs to this migration (send: once the SVSM has taken our SEND, or the ABORT
+ * the agent wrote after it). */
 static bool status_is_ours(const struct watch *w)
 {
-	return w->role == ROLE_RECEIVE || w->result->state.command_ack == w->command_seq;
+	uint32_t ack = w->result->state.command_ack;
+
+	return w->role == ROLE_RECEIVE || ack == w->command_seq ||
+	       (w->abort_seq != 0 && ack == w->abort_seq);
 }
 
 static bool is_success(const struct watch *w)
@@ -338,7 +343,8 @@ static bool ask_abort(struct watch *w)
 	struct mig_host_command cmd = {.command = MIG_CMD_ABORT};
 	uint64_t until = net_deadline_after_ms(SESSION_ABORT_WAIT_MS);
 
-	if (mig_control_host_command(w->region, &cmd) == 0) {
+	w->abort_seq = mig_control_host_command(w->region, &cmd);
+	if (w->abort_seq == 0) {
 		return false;
 	}
 	while (net_now_ns() < until && !(read_state(w) && (is_success(w) || is_failure(w)))) {

@@ -612,7 +612,8 @@ TEST(agent_cli, killed_peer_makes_the_source_abort)
 	    start_sender(&p, "1")) {
 		EXPECT_EQ(tool_wait(&p.receiver), 128 + SIGKILL);
 		EXPECT_EQ(tool_wait(&p.sender), AGENT_EXIT_PEER_CLOSED);
-		EXPECT_TRUE(strstr(p.sender.err, "SOURCE_ABORTED, error HOST_ABORT") != NULL);
+		EXPECT_TRUE(strstr(p.sender.err, "SOURCE_ABORTED, error HOST_ABORT after the agent "
+						 "asked it to abort") != NULL);
 	} else {
 		test_fail_at(__FILE__, __LINE__, "could not start the agents");
 	}
@@ -671,7 +672,8 @@ TEST(agent_cli, sigterm_during_precopy_aborts_the_source)
 		}
 		kill(p.sender.pid, SIGTERM);
 		EXPECT_EQ(tool_wait(&p.sender), AGENT_EXIT_INTERRUPTED);
-		EXPECT_TRUE(strstr(p.sender.err, "SOURCE_ABORTED, error HOST_ABORT") != NULL);
+		EXPECT_TRUE(strstr(p.sender.err, "SOURCE_ABORTED, error HOST_ABORT after the agent "
+						 "asked it to abort") != NULL);
 		EXPECT_EQ(tool_wait(&p.receiver), AGENT_EXIT_PEER_CLOSED);
 	} else {
 		test_fail_at(__FILE__, __LINE__, "could not start the agents");
