@@ -186,7 +186,8 @@ static void restart_throttle(struct hosted_vcpu *v)
 }
 
 /* True when the vCPU may take its next step now; otherwise it slept a little (at most 1 ms,
- * so that a park request is still seen promptly). */
+ * so that a park request is still seen promptly). The rate is a ceiling: at most 1 ms of
+ * backlog is made up. */
 static bool throttle_allows_step(struct hosted_vcpu *v)
 {
 	uint64_t rate = v->regs.writes_per_ms;
@@ -200,6 +201,10 @@ static bool throttle_allows_step(struct hosted_vcpu *v)
 	due = v->rate_start_ns + (v->regs.work.steps - v->rate_start_steps) * NS_PER_MS / rate;
 	now = clock_ns(CLOCK_MONOTONIC);
 	if (now >= due) {
+		/* A vCPU the host did not run for a while does not catch up in a burst. */
+		if (now - due > NS_PER_MS) {
+			restart_throttle(v);
+		}
 		return true;
 	}
 	pause.tv_sec = 0;
