@@ -36,11 +36,18 @@ test-guest: $(GUEST_TEST_IMAGE) $(IGVM_TOOL) $(WORKLOAD_VERIFY)
 	@TOOLS=$(BUILD)/tools tests/run-guest.sh $(GUEST_TEST_IMAGE) $(TEST_LOGS) \
 		--smp $(GUEST_TEST_SMP) --memory $(GUEST_TEST_MEMORY) --timeout $(GUEST_TEST_TIMEOUT)
 
-.PHONY: demo
+.PHONY: demo demo-boot
 DEMO_SMP ?= 4
-DEMO_MEMORY ?= 512M
+DEMO_MEMORY ?= 256M
+DEMO_CHANNELS ?= 4
+# The main job: a migration between two QEMU guests (scripts/demo-migrate.sh).
 demo: all
-	@TOOLS=$(BUILD)/tools scripts/demo.sh $(BUILD)/svsm.igvm --smp $(DEMO_SMP) --memory $(DEMO_MEMORY)
+	@TOOLS=$(BUILD)/tools scripts/demo-migrate.sh $(BUILD)/svsm.igvm --smp $(DEMO_SMP) \
+		--memory $(DEMO_MEMORY) --channels $(DEMO_CHANNELS)
+
+# One VM: boot the image and run the workload to the end (scripts/demo.sh).
+demo-boot: all
+	@TOOLS=$(BUILD)/tools scripts/demo.sh $(BUILD)/svsm.igvm --smp $(DEMO_SMP) --memory 512M
 
 .PHONY: bench
 bench: all $(BENCH_TARGETS)
