@@ -11,6 +11,9 @@
 #                             migration aborts and the guest finishes on the source
 #   tampered_page_keeps_guest the source's agent flips a bit of a PAGES record: the target fails
 #                             authentication, runs nothing, and the guest finishes on the source
+#   lost_go_runs_nowhere      the host withholds GO (design §3, the availability window): the
+#                             source has handed over and stops, the target waits ACKED and never
+#                             runs the guest: no second copy, ever
 #   bad_input_is_refused      bad flags, a missing image and a memory file off tmpfs: clear
 #                             errors, distinct exit codes, and the existing file is untouched
 #
@@ -34,6 +37,8 @@ WORK=$(mktemp -d /tmp/svsm-e2e-hosted.XXXXXX)
 SHM_PREFIX=/dev/shm/svsm-e2e-hosted-$$
 PIDS=()
 send_extra=()
+# The target side's --timeout (VM and agent); a scenario that expects them to wait sets it lower.
+target_timeout=$E2E_TIMEOUT
 
 cleanup() {
 	for pid in "${PIDS[@]}"; do
@@ -148,7 +153,7 @@ migrate() {
 	shift 2
 	rm -f "$WORK/port"
 	start target "$HOSTED_VM" --image "$dst_img" --memory-file "$SHM_PREFIX-dst" --ram 128M \
-		--vcpus $VCPUS --incoming --stats-json "$WORK/target.json" --timeout "$E2E_TIMEOUT"
+		--vcpus $VCPUS --incoming --stats-json "$WORK/target.json" --timeout "$target_timeout"
 	target_pid=$last_pid
 	start source "$HOSTED_VM" --image "$src_img" --memory-file "$SHM_PREFIX-src" --ram 128M \
 		--vcpus $VCPUS --steps $STEPS --writes-per-ms $RATE --region-size $REGION \
@@ -157,7 +162,7 @@ migrate() {
 	wait_for_line "$WORK/target.log" '^\[hosted\] ready' || fail "target VM did not boot"
 	wait_for_line "$WORK/source.log" '^\[hosted\] ready' || fail "source VM did not boot"
 	start receive "$AGENT" receive --listen 127.0.0.1:0 --port-file "$WORK/port" \
-		--memory-file "$SHM_PREFIX-dst" --image "$dst_img" --timeout "$E2E_TIMEOUT"
+		--memory-file "$SHM_PREFIX-dst" --image "$dst_img" --timeout "$target_timeout"
 	receive_pid=$last_pid
 	local tries=200
 	while [ ! -s "$WORK/port" ] && [ $tries -gt 0 ]; do
@@ -228,6 +233,25 @@ tampered_page_keeps_guest() {
 	verify_results "$WORK/source.log"
 }
 
+lost_go_runs_nowhere() {
+	send_extra=(--inject drop@GO)
+	target_timeout=10
+	migrate "$WORK/a.igvm" "$WORK/a.igvm"
+	send_extra=()
+	target_timeout=$E2E_TIMEOUT
+	expect_exit send "$send_pid" 0
+	expect_exit source "$source_pid" 0
+	expect_exit target "$target_pid" 7
+	# The receiving agent sees its peer hang up (5) or gives up itself (7); it never aborts an
+	# ACKED target, which may still get GO from a host that resends it.
+	expect_exit receive "$receive_pid" 5 7
+	grep -q 'SOURCE_DONE' "$WORK/source.log" || fail "the source did not hand over"
+	grep -q '^\[result\]' "$WORK/source.log" && fail "the source ran the guest after GO"
+	grep -q '^\[result\]' "$WORK/target.log" && fail "the target ran the guest without GO"
+	grep -q '"status": "target acked"' "$WORK/target.json" ||
+		fail "the target was not left ACKED, waiting for GO"
+}
+
 # expect_refusal CODE PATTERN VM_ARGS...: the VM exits CODE at once and says PATTERN.
 expect_refusal() {
 	local want=$1 pattern=$2 got
@@ -261,7 +285,7 @@ bad_input_is_refused() {
 	[ "$(cat "$WORK/precious")" = keep ] || fail "a refused memory file was modified"
 }
 
-echo "[test] PLAN 5"
+echo "[test] PLAN 6"
 missing=""
 for f in "$HOSTED_VM" "$AGENT" "$VERIFY" "$TOOLS/igvm" "$TOOLS/svsm-attest" "$BUILD/svsm.elf" \
 	"$BUILD/guest/guest.elf" "$BUILD/igvm/reset_stub.bin"; do
@@ -276,16 +300,17 @@ elif ! make_image "$WORK/a.igvm" >"$WORK/image.log" 2>&1 ||
 fi
 if [ -n "$missing" ]; then
 	for t in migrate_4_channels refused_target_keeps_guest withheld_vcpu_keeps_guest \
-		tampered_page_keeps_guest bad_input_is_refused; do
+		tampered_page_keeps_guest lost_go_runs_nowhere bad_input_is_refused; do
 		echo "[test] FAIL hosted_e2e.$t"
 	done
-	echo "[test] DONE 0 passed, 5 failed"
+	echo "[test] DONE 0 passed, 6 failed"
 	exit 1
 fi
 run_scenario migrate_4_channels
 run_scenario refused_target_keeps_guest
 run_scenario withheld_vcpu_keeps_guest
 run_scenario tampered_page_keeps_guest
+run_scenario lost_go_runs_nowhere
 run_scenario bad_input_is_refused
 echo "[test] DONE $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
