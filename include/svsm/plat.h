@@ -36,6 +36,7 @@ enum plat_perm {
 	PLAT_PERM_NONE = 0,
 	PLAT_PERM_R = 1,
 	PLAT_PERM_RW = 3,
+	PLAT_PERM_RX = 5,
 	PLAT_PERM_RWX = 7,
 };
 

@@ -16,8 +16,9 @@
  *   R     the page is mapped write-protected (UFFDIO_CONTINUE in WP mode, or UFFDIO_WRITEPROTECT);
  *   RW(X) the page is mapped writable. X is not modelled: no guest code runs from guest memory.
  * A fault is delivered to the platform's fault thread, never as a signal: it maps the page if the
- * current permission allows the access, and otherwise leaves the vCPU thread blocked in the
- * kernel until a later grant wakes it. That is the hosted picture of an RMP violation: the vCPU
+ * current permission allows the access; with write tracking on, a write to a write-protected
+ * page marks it dirty and makes it writable (the hosted half of pre-copy, design §10); otherwise
+ * it leaves the vCPU thread blocked in the kernel until a later grant wakes it. That is the hosted picture of an RMP violation: the vCPU
  * makes no progress and reaches no safe point. Every permission change and every fault
  * resolution happens under one lock, so a resolution can never undo a newer revocation.
  *
@@ -51,6 +52,7 @@
 #include "svsm/crypto/emu_psp.h"
 #include "svsm/layout.h"
 #include "svsm/log.h"
+#include "svsm/mm/bitmap.h"
 #include "svsm/mm/memmap.h"
 
 #include "hosted.h"
@@ -62,8 +64,6 @@
 #endif
 
 #define PAGE_VALIDATED	  0x80U
-#define PAGE_WRITE_QUEUED 0x40U /* in the write-fault queue: set exactly while queued */
-#define PAGE_KEPT	  (PAGE_VALIDATED | PAGE_WRITE_QUEUED)
 #define PAGE_PERM_MASK	  0x07U
 #define PERM_READ	  0x01U
 #define PERM_WRITE	  0x02U
@@ -86,11 +86,8 @@ struct hosted_memory {
 	_Atomic uint8_t *pages; /* per page of [0, ram_size): PAGE_VALIDATED | permission */
 	_Atomic uint64_t blocked_faults;
 	_Atomic uint64_t last_blocked_gpa;
-	/* Pages written while write-protected, oldest first (under lock). A page is queued at
-	 * most once, so the queue, one slot per page, cannot overflow. */
-	uint64_t *write_faults;
-	uint64_t write_faults_head;
-	uint64_t write_faults_tail;
+	/* The handler's dirty bitmap while write tracking is on (under lock). */
+	struct bitmap *dirty;
 	uint8_t measurement[HOSTED_MEASUREMENT_LEN];
 	bool created;
 };
@@ -323,7 +320,7 @@ static bool apply_perm_locked(uint64_t pfn, uint8_t perm)
 {
 	uint8_t state = page_state(pfn);
 
-	atomic_store_explicit(&mem.pages[pfn], (uint8_t)((state & PAGE_KEPT) | perm),
+	atomic_store_explicit(&mem.pages[pfn], (uint8_t)((state & PAGE_VALIDATED) | perm),
 			      memory_order_release);
 	if ((perm & PERM_READ) == 0) {
 		/* A shared mapping: this drops the PTE only, never the page's contents. */
@@ -339,40 +336,26 @@ static bool access_allowed(uint8_t state, bool write)
 	return (state & PAGE_VALIDATED) != 0 && (state & need) != 0;
 }
 
-static uint64_t guest_page_count(void)
+/* Write tracking: the page goes into the dirty bitmap before it becomes writable, so the
+ * handler can never find it writable and clean. */
+static void track_write_locked(uint64_t pfn)
 {
-	return mem.guest_bytes / PAGE_SIZE;
+	bitmap_test_and_set_atomic(mem.dirty, pfn);
+	(void)apply_perm_locked(pfn, PERM_READ | PERM_WRITE);
 }
 
-/* A write to a write-protected page: what dirty tracking needs to hear about, once. */
-static void queue_write_fault_locked(uint64_t pfn)
+void plat_write_tracking_start(struct bitmap *dirty)
 {
-	uint8_t state = page_state(pfn);
-
-	if ((state & PAGE_WRITE_QUEUED) != 0) {
-		return;
-	}
-	CHECK(mem.write_faults_tail - mem.write_faults_head < guest_page_count());
-	mem.write_faults[mem.write_faults_tail++ % guest_page_count()] = pfn;
-	atomic_store_explicit(&mem.pages[pfn], (uint8_t)(state | PAGE_WRITE_QUEUED),
-			      memory_order_release);
-}
-
-size_t hosted_take_write_faults(gpa_t *out, size_t cap)
-{
-	size_t n = 0;
-
 	pthread_mutex_lock(&mem.lock);
-	while (n < cap && mem.write_faults_head != mem.write_faults_tail) {
-		uint64_t pfn = mem.write_faults[mem.write_faults_head++ % guest_page_count()];
-
-		atomic_store_explicit(&mem.pages[pfn],
-				      (uint8_t)(page_state(pfn) & ~PAGE_WRITE_QUEUED),
-				      memory_order_release);
-		out[n++] = gpa_from_pfn(pfn);
-	}
+	mem.dirty = dirty;
 	pthread_mutex_unlock(&mem.lock);
-	return n;
+}
+
+void plat_write_tracking_stop(void)
+{
+	pthread_mutex_lock(&mem.lock);
+	mem.dirty = NULL;
+	pthread_mutex_unlock(&mem.lock);
 }
 
 static void resolve_fault(const struct uffd_msg *msg)
@@ -390,11 +373,10 @@ static void resolve_fault(const struct uffd_msg *msg)
 	state = page_state(pfn);
 	if (access_allowed(state, write)) {
 		(void)map_page_locked(pfn, (state & PERM_WRITE) == 0);
+	} else if (write && access_allowed(state, false) && mem.dirty != NULL) {
+		track_write_locked(pfn);
 	} else {
 		/* The vCPU stays blocked until a permission change wakes it. */
-		if (write && access_allowed(state, false)) {
-			queue_write_fault_locked(pfn);
-		}
 		atomic_fetch_add_explicit(&mem.blocked_faults, 1, memory_order_relaxed);
 		atomic_store_explicit(&mem.last_blocked_gpa, pfn * PAGE_SIZE, memory_order_relaxed);
 	}
@@ -497,8 +479,7 @@ static enum hosted_status create_all(const struct hosted_config *config, int *er
 	mem.guest_bytes = config->ram_size - LAYOUT_SVSM_REGION_END;
 	memcpy(mem.measurement, config->measurement, sizeof(mem.measurement));
 	mem.pages = calloc(mem.ram_size / PAGE_SIZE, sizeof(*mem.pages));
-	mem.write_faults = calloc(guest_page_count(), sizeof(*mem.write_faults));
-	if (mem.pages == NULL || mem.write_faults == NULL) {
+	if (mem.pages == NULL) {
 		*err = ENOMEM;
 		return HOSTED_ERR_FILE;
 	}
@@ -555,7 +536,6 @@ static void release_all(void)
 		close(mem.fd);
 	}
 	free(mem.pages);
-	free(mem.write_faults);
 	pthread_mutex_destroy(&mem.lock);
 	mem = (struct hosted_memory){.fd = -1, .uffd = -1, .stop_fd = -1};
 }
@@ -641,21 +621,20 @@ enum plat_status plat_pvalidate(gpa_t gpa, bool huge, bool validate)
 	return s;
 }
 
+/* R = 1, W = 2, X = 4 as in enum plat_perm; X is not modelled (no guest code runs from guest
+ * memory here), so RX is R and RWX is RW. */
 static bool perm_bits(enum plat_perm perm, uint8_t *out)
 {
-	switch (perm) {
-	case PLAT_PERM_NONE:
-		*out = 0;
-		return true;
-	case PLAT_PERM_R:
-		*out = PERM_READ;
-		return true;
-	case PLAT_PERM_RW:
-	case PLAT_PERM_RWX:
-		*out = PERM_READ | PERM_WRITE;
-		return true;
+	static const bool known[8] = {
+		[PLAT_PERM_NONE] = true, [PLAT_PERM_R] = true,   [PLAT_PERM_RW] = true,
+		[PLAT_PERM_R | 4] = true, [PLAT_PERM_RWX] = true,
+	};
+
+	if ((unsigned)perm >= ARRAY_SIZE(known) || !known[perm]) {
+		return false;
 	}
-	return false;
+	*out = (uint8_t)((unsigned)perm & (PERM_READ | PERM_WRITE));
+	return true;
 }
 
 enum plat_status plat_set_guest_perm(gpa_t gpa, enum plat_perm perm)

@@ -146,6 +146,9 @@ void paging_set_guest_perm(gpa_t gpa, enum plat_perm perm)
 	case PLAT_PERM_RW:
 		flags = PTE_P | PTE_U | PTE_W | PTE_NX;
 		break;
+	case PLAT_PERM_RX:
+		flags = PTE_P | PTE_U;
+		break;
 	case PLAT_PERM_RWX:
 		flags = PTE_P | PTE_U | PTE_W;
 		break;
@@ -161,7 +164,7 @@ enum plat_perm paging_guest_perm(gpa_t gpa)
 		return PLAT_PERM_NONE;
 	}
 	if ((pte & PTE_W) == 0) {
-		return PLAT_PERM_R;
+		return (pte & PTE_NX) ? PLAT_PERM_R : PLAT_PERM_RX;
 	}
 	return (pte & PTE_NX) ? PLAT_PERM_RW : PLAT_PERM_RWX;
 }
