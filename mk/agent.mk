@@ -1,6 +1,7 @@
 # The VMM-side migration agent (host/agent, docs/agent.md): build/tools/svsm-migrate, its unit
-# tests build/tests/unit-agent (ASan+UBSan), and the threaded pump tests again under
-# ThreadSanitizer (build/tests/unit-agent-tsan).
+# tests build/tests/unit-agent (ASan+UBSan), the threaded pump tests again under ThreadSanitizer
+# (build/tests/unit-agent-tsan), and the fault matrix against hosted VMs (`make agent-faults`,
+# tests/agent/faults-hosted.sh, also run by `make test`).
 #
 # The agent links the wire layer of svsm/migrate (rings, control page, record header decoder),
 # which pulls in svsm/crypto, libcbor and mbedTLS, and the IGVM parser. This fragment is read
@@ -32,8 +33,16 @@ AGENT_TSAN_TESTS := tests/unit/agent_pump_test.c tests/unit/agent_fake_svsm.c
 AGENT_TSAN_OBJS := $(patsubst %.c,$(AGENT_DIR)/tsan/%.o,$(AGENT_SRCS) $(AGENT_WIRE_SRCS) \
                    $(AGENT_IGVM_SRCS) $(AGENT_TSAN_TESTS) $(AGENT_FRAMEWORK) host/lib/host_env.c)
 
-ALL_TARGETS    += $(AGENT_TOOL) $(AGENT_TEST_BIN) $(AGENT_TSAN_BIN)
-HOST_TEST_BINS += $(AGENT_TEST_BIN) $(AGENT_TSAN_BIN)
+# Every TEST-ONLY fault against two hosted VMs, each with its documented outcome.
+AGENT_FAULTS_SCRIPT := tests/agent/faults-hosted.sh
+
+ALL_TARGETS       += $(AGENT_TOOL) $(AGENT_TEST_BIN) $(AGENT_TSAN_BIN)
+HOST_TEST_BINS    += $(AGENT_TEST_BIN) $(AGENT_TSAN_BIN)
+HOST_TEST_SCRIPTS += $(AGENT_FAULTS_SCRIPT)
+
+.PHONY: agent-faults
+agent-faults: all
+	@TOOLS=$(BUILD)/tools BUILD=$(BUILD) $(AGENT_FAULTS_SCRIPT)
 
 $(AGENT_DIR)/tool/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
