@@ -47,6 +47,14 @@ enum plat_status plat_set_guest_perm(gpa_t gpa, enum plat_perm perm);
 /* Makes every earlier permission change visible on every CPU before it returns. */
 void plat_flush_tlb_all(void);
 
+/* Write tracking for pre-copy (docs/design.md §10). While it is on, a guest write to a page the
+ * SVSM write-protected (PLAT_PERM_RX) is caught by the SVSM itself, which sets the page's bit in
+ * `dirty` (the SVSM's own bitmap, indexed by PFN), gives write access back (PLAT_PERM_RWX) and
+ * lets the guest continue. Nothing the host reports about dirty pages is ever used. */
+struct bitmap;
+void plat_write_tracking_start(struct bitmap *dirty);
+void plat_write_tracking_stop(void);
+
 /* Copies to and from guest memory. They fail (PLAT_ERR_INPUT) instead of faulting for any range
  * that is not guest RAM; the SVSM never holds a pointer into guest memory across calls. */
 enum plat_status plat_guest_read(void *dst, gpa_t src, size_t len);

@@ -7,6 +7,7 @@
 #include "svsm/check.h"
 #include "svsm/core/console.h"
 #include "svsm/core/vcpu.h"
+#include "svsm/plat/qemu/qemu.h"
 
 static const char *const exception_names[32] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS",
@@ -81,6 +82,9 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 	if (trap_from_user(f)) {
+		if (f->vector == VEC_PF && qemu_tracked_write_fault(read_cr2(), f->error_code)) {
+			return; /* the guest retries its write */
+		}
 		vcpu_guest_fault(f);
 	}
 	console_printf("\n[FATAL cpu%u] exception in the SVSM\n", cpu_index());

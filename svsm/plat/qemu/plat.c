@@ -15,10 +15,12 @@
 #include "svsm/arch/x86/entropy.h"
 #include "svsm/arch/x86/paging.h"
 #include "svsm/arch/x86/percpu.h"
+#include "svsm/arch/x86/trap.h"
 #include "svsm/check.h"
 #include "svsm/core/guest_mem.h"
 #include "svsm/core/vcpu.h"
 #include "svsm/mm/bitmap.h"
+#include "svsm/plat/qemu/qemu.h"
 
 #define ISA_DEBUG_EXIT_PORT 0xF4U
 
@@ -104,6 +106,41 @@ enum plat_status plat_set_guest_perm(gpa_t gpa, enum plat_perm perm)
 	}
 	paging_set_guest_perm(gpa, perm);
 	return PLAT_OK;
+}
+
+static struct bitmap *tracking_dirty;
+
+void plat_write_tracking_start(struct bitmap *dirty)
+{
+	__atomic_store_n(&tracking_dirty, dirty, __ATOMIC_RELEASE);
+}
+
+void plat_write_tracking_stop(void)
+{
+	__atomic_store_n(&tracking_dirty, NULL, __ATOMIC_RELEASE);
+}
+
+bool qemu_tracked_write_fault(uint64_t address, uint64_t error)
+{
+	const uint64_t write_by_guest = PF_ERR_PRESENT | PF_ERR_WRITE | PF_ERR_USER;
+	struct bitmap *dirty = __atomic_load_n(&tracking_dirty, __ATOMIC_ACQUIRE);
+	gpa_t page = gpa_init(ALIGN_DOWN(address, PAGE_SIZE));
+	enum plat_perm perm;
+
+	if (dirty == NULL || (error & (write_by_guest | PF_ERR_FETCH)) != write_by_guest ||
+	    !guest_mem_is_ram(page, PAGE_SIZE) || !bitmap_test(&rmp_validated, gpa_pfn(page))) {
+		return false;
+	}
+	perm = paging_guest_perm(page);
+	if (perm == PLAT_PERM_RX) {
+		/* Dirty before writable: the handler can never see the page writable and clean. */
+		bitmap_test_and_set_atomic(dirty, gpa_pfn(page));
+		paging_set_guest_perm(page, PLAT_PERM_RWX);
+	} else if (perm != PLAT_PERM_RWX) {
+		return false; /* R or none: a real revocation, not tracking */
+	}
+	invlpg((uintptr_t)address);
+	return true;
 }
 
 void plat_flush_tlb_all(void)
