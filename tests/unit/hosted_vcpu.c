@@ -7,6 +7,7 @@
 
 #include "svsm/core/guest_mem.h"
 #include "svsm/layout.h"
+#include "svsm/mm/bitmap.h"
 #include "svsm/plat.h"
 #include "svsm/test.h"
 #include "svsm/workload.h"
@@ -144,15 +145,6 @@ TEST(hosted_vcpu, write_to_a_write_protected_page_blocks_until_granted)
 	EXPECT_MEMEQ(after, before, PAGE_SIZE);
 	EXPECT_GT(hosted_blocked_faults(), faults);
 	EXPECT_EQ(gpa_addr(hosted_last_blocked_gpa()), gpa_addr(p.region));
-	/* Dirty tracking hears of the page once, however often the vCPU retried. */
-	{
-		gpa_t written[4];
-
-		ASSERT_EQ(hosted_take_write_faults(written, ARRAY_SIZE(written)), 1U);
-		EXPECT_EQ(gpa_addr(written[0]), gpa_addr(p.region));
-		test_sleep_ms(20);
-		EXPECT_EQ(hosted_take_write_faults(written, ARRAY_SIZE(written)), 0U);
-	}
 	/* Blocked inside a step, it cannot reach a safe point. */
 	plat_vcpu_request_park(0);
 	test_sleep_ms(100);
@@ -178,17 +170,10 @@ TEST(hosted_vcpu, access_to_a_revoked_page_blocks_until_granted)
 	test_sleep_ms(100);
 	EXPECT_EQ(hosted_vcpu_heartbeat(0), beat);
 	EXPECT_EQ(gpa_addr(hosted_last_blocked_gpa()), gpa_addr(p.region));
-	{
-		gpa_t written[4];
-
-		/* No access at all is not a write-protection fault. */
-		EXPECT_EQ(hosted_take_write_faults(written, ARRAY_SIZE(written)), 0U);
-		/* Read access is not enough for the workload's writes. */
-		ASSERT_EQ(plat_set_guest_perm(p.region, PLAT_PERM_R), PLAT_OK);
-		test_sleep_ms(50);
-		EXPECT_EQ(hosted_vcpu_heartbeat(0), beat);
-		EXPECT_EQ(hosted_take_write_faults(written, ARRAY_SIZE(written)), 1U);
-	}
+	/* Read access is not enough for the workload's writes. */
+	ASSERT_EQ(plat_set_guest_perm(p.region, PLAT_PERM_R), PLAT_OK);
+	test_sleep_ms(50);
+	EXPECT_EQ(hosted_vcpu_heartbeat(0), beat);
 	ASSERT_EQ(plat_set_guest_perm(p.region, PLAT_PERM_RWX), PLAT_OK);
 	EXPECT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
 	test_vm_destroy();
@@ -247,6 +232,69 @@ TEST(hosted_vcpu, throttled_vcpu_keeps_its_rate)
 	/* 10 per ms for 200 ms is 2000; allow for a loaded machine but not for no throttle. */
 	EXPECT_GT(beats, 200U);
 	EXPECT_LT(beats, 4000U);
+	test_vm_destroy();
+}
+
+static uint64_t dirty_words[BITMAP_WORDS(TEST_RAM_SIZE / PAGE_SIZE)];
+
+static void protect_region(gpa_t region, uint64_t pages, enum plat_perm perm)
+{
+	for (uint64_t i = 0; i < pages; i++) {
+		ASSERT_EQ(plat_set_guest_perm(gpa_add(region, i * PAGE_SIZE), perm), PLAT_OK);
+	}
+	plat_flush_tlb_all();
+}
+
+static void expect_blocked_and_clean(struct bitmap *dirty, uint64_t blocked_before)
+{
+	uint64_t beat;
+
+	test_sleep_ms(20);
+	beat = hosted_vcpu_heartbeat(0);
+	test_sleep_ms(50);
+	EXPECT_EQ(hosted_vcpu_heartbeat(0), beat);
+	EXPECT_GT(hosted_blocked_faults(), blocked_before);
+	EXPECT_EQ(bitmap_count_set(dirty, 0, TEST_RAM_SIZE / PAGE_SIZE), 0U);
+}
+
+TEST(hosted_vcpu, write_tracking_marks_pages_dirty_without_stopping_the_guest)
+{
+	const uint64_t pages = 4;
+	struct hosted_guest_params p = params_for(0, 0);
+	struct bitmap dirty;
+	uint64_t blocked;
+
+	p.region_size = pages * PAGE_SIZE;
+	bitmap_init(&dirty, dirty_words, TEST_RAM_SIZE / PAGE_SIZE);
+	ASSERT_TRUE(test_vm_create(1));
+	ASSERT_TRUE(hosted_vcpu_launch(0, &p));
+	ASSERT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
+	blocked = hosted_blocked_faults();
+	plat_write_tracking_start(&dirty);
+	protect_region(p.region, pages, PLAT_PERM_RX);
+	test_sleep_ms(50);
+	EXPECT_TRUE(test_vcpu_stepping(0));
+	EXPECT_EQ(hosted_blocked_faults(), blocked);
+	/* Random writes over 4 pages for 50 ms touch every one: each is dirty and writable. */
+	for (uint64_t i = 0; i < pages; i++) {
+		gpa_t page = gpa_add(p.region, i * PAGE_SIZE);
+
+		EXPECT_TRUE(bitmap_test_atomic(&dirty, gpa_pfn(page)));
+		EXPECT_EQ(hosted_page_access(page), HOSTED_ACCESS_WRITE);
+	}
+	EXPECT_EQ(bitmap_count_set(&dirty, 0, TEST_RAM_SIZE / PAGE_SIZE), pages);
+	bitmap_clear_range(&dirty, 0, TEST_RAM_SIZE / PAGE_SIZE);
+	/* R (not RX) is a real revocation, tracking or not: the write blocks and marks nothing. */
+	protect_region(p.region, pages, PLAT_PERM_R);
+	expect_blocked_and_clean(&dirty, blocked);
+	protect_region(p.region, pages, PLAT_PERM_RWX);
+	ASSERT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
+	/* Tracking off: RX blocks writes too. */
+	plat_write_tracking_stop();
+	protect_region(p.region, pages, PLAT_PERM_RX);
+	expect_blocked_and_clean(&dirty, blocked);
+	protect_region(p.region, pages, PLAT_PERM_RWX);
+	EXPECT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
 	test_vm_destroy();
 }
 

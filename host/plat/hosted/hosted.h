@@ -56,11 +56,6 @@ void *hosted_svsm_ptr(uint64_t gpa, uint64_t len);
  * permission change let it go on), and the last such GPA. */
 uint64_t hosted_blocked_faults(void);
 gpa_t hosted_last_blocked_gpa(void);
-/* Takes up to cap pages, oldest first, that a vCPU wrote while they were write-protected (guest
- * permission R): each is reported once until taken, however often the vCPU retried. This is what
- * the dirty tracking of pre-copy needs from the platform (docs/design.md §10); the vCPU stays
- * blocked until write access is granted back. */
-size_t hosted_take_write_faults(gpa_t *out, size_t cap);
 /* The guest view's current protection of a page, as the RMP model holds it. */
 enum hosted_page_access {
 	HOSTED_ACCESS_NONE = 0,

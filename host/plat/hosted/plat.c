@@ -13,14 +13,16 @@
  * dirty tracking could need one mapping per page and run into vm.max_map_count (65530). The
  * guest view is one VMA for its whole life, registered for minor faults and write protection:
  *   NONE  the page's PTE is zapped (MADV_DONTNEED keeps the tmpfs page), so any access faults;
- *   R     the page is mapped write-protected (UFFDIO_CONTINUE in WP mode, or UFFDIO_WRITEPROTECT);
- *   RW(X) the page is mapped writable. X is not modelled: no guest code runs from guest memory.
+ *   R(X)  the page is mapped write-protected (UFFDIO_CONTINUE in WP mode, or UFFDIO_WRITEPROTECT);
+ *   RW(X) the page is mapped writable. X is recorded but not enforced: no guest code runs from
+ *         guest memory here.
  * A fault is delivered to the platform's fault thread, never as a signal: it maps the page if the
- * current permission allows the access; with write tracking on, a write to a write-protected
- * page marks it dirty and makes it writable (the hosted half of pre-copy, design §10); otherwise
- * it leaves the vCPU thread blocked in the kernel until a later grant wakes it. That is the hosted picture of an RMP violation: the vCPU
- * makes no progress and reaches no safe point. Every permission change and every fault
- * resolution happens under one lock, so a resolution can never undo a newer revocation.
+ * current permission allows the access; with write tracking on, a write to a page the handler
+ * made RX marks it dirty and makes it RWX (the hosted half of pre-copy, design §10); otherwise
+ * it leaves the vCPU thread blocked in the kernel until a later grant wakes it. That is the hosted
+ * picture of an RMP violation: the vCPU makes no progress and reaches no safe point. Every
+ * permission change and every fault resolution happens under one lock, so a resolution can never
+ * undo a newer revocation.
  *
  * plat_flush_tlb_all() is a barrier only: each change above is complete, for every thread of the
  * process, when its ioctl or madvise returns (the kernel flushes the TLBs itself).
@@ -63,10 +65,12 @@
 #define UFFDIO_CONTINUE_MODE_WP ((__u64)1 << 1)
 #endif
 
-#define PAGE_VALIDATED	  0x80U
-#define PAGE_PERM_MASK	  0x07U
-#define PERM_READ	  0x01U
-#define PERM_WRITE	  0x02U
+#define PAGE_VALIDATED 0x80U
+#define PAGE_PERM_MASK 0x07U
+#define PERM_READ      0x01U
+#define PERM_WRITE     0x02U
+#define PERM_EXEC      0x04U /* kept, not enforced: no guest code runs from guest memory */
+#define PERM_TRACKED   (PERM_READ | PERM_EXEC) /* RX: write-protected by the handler */
 
 #define UFFD_FEATURES (UFFD_FEATURE_MINOR_SHMEM | UFFD_FEATURE_WP_HUGETLBFS_SHMEM)
 #define UFFD_NEEDED_IOCTLS                                                                         \
@@ -341,7 +345,7 @@ static bool access_allowed(uint8_t state, bool write)
 static void track_write_locked(uint64_t pfn)
 {
 	bitmap_test_and_set_atomic(mem.dirty, pfn);
-	(void)apply_perm_locked(pfn, PERM_READ | PERM_WRITE);
+	(void)apply_perm_locked(pfn, PERM_READ | PERM_WRITE | PERM_EXEC);
 }
 
 void plat_write_tracking_start(struct bitmap *dirty)
@@ -373,7 +377,8 @@ static void resolve_fault(const struct uffd_msg *msg)
 	state = page_state(pfn);
 	if (access_allowed(state, write)) {
 		(void)map_page_locked(pfn, (state & PERM_WRITE) == 0);
-	} else if (write && access_allowed(state, false) && mem.dirty != NULL) {
+	} else if (write && mem.dirty != NULL && (state & PAGE_VALIDATED) != 0 &&
+		   (state & PAGE_PERM_MASK) == PERM_TRACKED) {
 		track_write_locked(pfn);
 	} else {
 		/* The vCPU stays blocked until a permission change wakes it. */
@@ -612,28 +617,26 @@ enum plat_status plat_pvalidate(gpa_t gpa, bool huge, bool validate)
 			s = PLAT_ERR_HARDWARE;
 			break;
 		}
-		atomic_store_explicit(&mem.pages[first + i],
-				      (uint8_t)((page_state(first + i) & PAGE_WRITE_QUEUED) |
-						(validate ? PAGE_VALIDATED : 0)),
+		atomic_store_explicit(&mem.pages[first + i], validate ? PAGE_VALIDATED : 0,
 				      memory_order_release);
 	}
 	pthread_mutex_unlock(&mem.lock);
 	return s;
 }
 
-/* R = 1, W = 2, X = 4 as in enum plat_perm; X is not modelled (no guest code runs from guest
- * memory here), so RX is R and RWX is RW. */
+/* R = 1, W = 2, X = 4 as in enum plat_perm. X is kept (it tells the handler's RX from a real
+ * revocation to R) but not enforced: no guest code runs from guest memory here. */
 static bool perm_bits(enum plat_perm perm, uint8_t *out)
 {
 	static const bool known[8] = {
-		[PLAT_PERM_NONE] = true, [PLAT_PERM_R] = true,   [PLAT_PERM_RW] = true,
-		[PLAT_PERM_R | 4] = true, [PLAT_PERM_RWX] = true,
+	    [PLAT_PERM_NONE] = true, [PLAT_PERM_R] = true,   [PLAT_PERM_RW] = true,
+	    [PLAT_PERM_RX] = true,   [PLAT_PERM_RWX] = true,
 	};
 
 	if ((unsigned)perm >= ARRAY_SIZE(known) || !known[perm]) {
 		return false;
 	}
-	*out = (uint8_t)((unsigned)perm & (PERM_READ | PERM_WRITE));
+	*out = (uint8_t)perm;
 	return true;
 }
 
