@@ -289,16 +289,19 @@ static const char *status_text(const struct watch *w, char status[AGENT_NAME_MAX
 
 static int conclude_success(struct watch *w)
 {
-	if (!drain(w, SESSION_DRAIN_MS)) {
+	bool drained = drain(w, SESSION_DRAIN_MS);
+
+	/* The guest runs on the target whatever is left in its out ring. */
+	if (w->role == ROLE_RECEIVE) {
+		return finish(w, AGENT_EXIT_OK, "guest resumed here (TARGET_RUNNING)");
+	}
+	if (!drained) {
 		return finish(w, AGENT_EXIT_PEER_CLOSED,
 			      "the source SVSM is DONE but GO could not be forwarded: the target "
 			      "stays in ACKED until GO reaches it");
 	}
-	if (w->role == ROLE_SEND) {
-		return finish(w, AGENT_EXIT_OK,
-			      "migration committed (SOURCE_DONE): the guest runs on the target");
-	}
-	return finish(w, AGENT_EXIT_OK, "guest resumed here (TARGET_RUNNING)");
+	return finish(w, AGENT_EXIT_OK,
+		      "migration committed (SOURCE_DONE): the guest runs on the target");
 }
 
 static int conclude_failure(struct watch *w)
