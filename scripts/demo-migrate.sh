@@ -16,7 +16,7 @@ shift
 smp=4
 memory=256M
 channels=4
-after=3
+after=2
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smp) smp=$2; shift 2 ;;
@@ -41,7 +41,7 @@ qemu() { # name memfile log
 	args=$("$tools/igvm" qemu-args "$image" --memory "$memory" --smp "$smp" --outdir "$work/$name") || return 1
 	# shellcheck disable=SC2086 # one argument per word
 	timeout --foreground 900 qemu-system-x86_64 -display none -no-reboot -monitor none \
-		-accel tcg,thread=multi -cpu max -serial "file:$log" \
+		-accel tcg,thread=multi -cpu "${QEMU_CPU:-max}" -serial "file:$log" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 $args \
 		-object "memory-backend-file,id=ram0,size=$memory,mem-path=$mem,share=on" \
 		-machine memory-backend=ram0

@@ -14,6 +14,7 @@ static uint64_t ram_end;
 static uint64_t validated_words[BITMAP_WORDS(GUEST_MEM_MAX_BYTES / PAGE_SIZE)];
 static struct bitmap validated;
 static const uint8_t zero_page[PAGE_SIZE];
+static struct bitmap *change_log;
 
 void guest_mem_init(const struct memmap *m)
 {
@@ -81,6 +82,20 @@ static void set_perm_range(gpa_t start, uint64_t pages, enum plat_perm perm)
 	}
 }
 
+void guest_mem_log_changes(struct bitmap *log)
+{
+	__atomic_store_n(&change_log, log, __ATOMIC_RELEASE);
+}
+
+static void log_change(gpa_t first, uint64_t pages)
+{
+	struct bitmap *log = __atomic_load_n(&change_log, __ATOMIC_ACQUIRE);
+
+	for (uint64_t i = 0; log != NULL && i < pages; i++) {
+		bitmap_test_and_set_atomic(log, gpa_pfn(first) + i);
+	}
+}
+
 uint64_t guest_mem_pvalidate(gpa_t gpa, bool huge, bool validate, bool ignore_unchanged)
 {
 	uint64_t pages = huge ? HUGE_PAGE_SIZE / PAGE_SIZE : 1;
@@ -116,6 +131,7 @@ uint64_t guest_mem_pvalidate(gpa_t gpa, bool huge, bool validate, bool ignore_un
 		}
 		plat_flush_tlb_all();
 	}
+	log_change(gpa, pages);
 	return SVSM_SUCCESS;
 }
 

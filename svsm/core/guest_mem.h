@@ -7,6 +7,7 @@
 #ifndef SVSM_CORE_GUEST_MEM_H
 #define SVSM_CORE_GUEST_MEM_H
 
+#include "svsm/mm/bitmap.h"
 #include "svsm/mm/memmap.h"
 #include "svsm/types.h"
 
@@ -24,6 +25,10 @@ uint64_t guest_mem_validated_count(void);
 /* The whole PVALIDATE service for one 4 KiB or 2 MiB page, in the order the SNP architecture
  * requires: validate = PVALIDATE, zero, grant RWX; invalidate = revoke, PVALIDATE(0), flush. */
 uint64_t guest_mem_pvalidate(gpa_t gpa, bool huge, bool validate, bool ignore_unchanged);
+
+/* While `log` is set, every page the guest validates or invalidates is also marked in it (the
+ * migration source resends such pages). NULL stops it. */
+void guest_mem_log_changes(struct bitmap *log);
 
 /* Marks pages the loader placed (the guest payload and its control pages) validated and RWX. */
 void guest_mem_prevalidate(gpa_t start, uint64_t pages);

@@ -587,3 +587,17 @@ enum mig_error mig_session_handshake(struct mig_session *s)
 	}
 	return e;
 }
+
+void mig_session_send_abort(struct mig_session *s, enum mig_error reason)
+{
+	struct mig_record rec;
+
+	if (!s->keys_ready || reason == MIG_ERR_PEER_ABORT) {
+		return;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.type = MIG_REC_ABORT;
+	rec.channel = 0;
+	rec.reason = reason;
+	(void)mig_session_send(s, &rec, NULL, 0);
+}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The source end. For now the guest is stopped for the whole copy (all vCPUs parked, then every
- * validated page, the vCPU states and COMMIT); iterative pre-copy and the two-phase checkpoint
- * build on the same pieces.
+ * The source end (docs/design.md §8, §10, §11): iterative pre-copy under the SVSM's own write
+ * tracking while the guest runs, then a two-phase checkpoint, the last dirty pages, the vCPU
+ * states and COMMIT, and GO only after the target's ACK.
  */
 #include <string.h>
 
@@ -25,7 +25,29 @@ struct source_state {
 	uint32_t batch_len;
 	unsigned parked;
 	uint64_t park_start_ns;
+	uint64_t epoch;
+	/* Pre-copy bookkeeping: the SVSM's own measurements, never the host's. */
+	bool tracking;
+	uint64_t round_start_ns;
+	uint64_t round_start_bytes;
+	uint64_t downtime_limit_ns;
+	uint32_t max_rounds;
+	/* Auto-converge: the guest runs only (100 - throttle)% of each period. */
+	uint32_t throttle_pct;
+	bool throttle_parked;
+	uint64_t throttle_next_ns;
 };
+
+#define THROTTLE_PERIOD_NS 50000000ULL
+#define THROTTLE_STEP_PCT  20U
+#define THROTTLE_MAX_PCT   95U
+#define CHUNK_PAGES        4096U
+
+/* Pages written by the guest since they were last protected: the SVSM's own record. Together
+ * with the validated bitmap that is two bits per guest page. */
+static uint64_t dirty_words[BITMAP_WORDS(GUEST_MEM_MAX_BYTES / PAGE_SIZE)];
+static struct bitmap dirty;
+static uint64_t chunk[CHUNK_PAGES];
 
 static uint8_t staging[MIG_STAGING_MAX];
 static uint8_t vcpu_buf[PLAT_VCPU_STATE_MAX];
@@ -54,6 +76,49 @@ static bool page_is_zero(const uint8_t *page)
 		acc |= w;
 	}
 	return acc == 0;
+}
+
+static void park_all(unsigned n)
+{
+	for (unsigned v = 0; v < n; v++) {
+		plat_vcpu_request_park(v);
+	}
+}
+
+static void resume_all(unsigned n)
+{
+	for (unsigned v = 0; v < n; v++) {
+		plat_vcpu_resume(v);
+	}
+}
+
+/* Auto-converge: alternately hold the vCPUs parked and let them run, so the guest dirties memory
+ * no faster than the link can carry it. Driven from the send loop; no extra CPU. */
+static void throttle_tick(struct source_state *st)
+{
+	uint64_t now = plat_time_ns();
+
+	if (st->throttle_pct == 0 || st->parked != 0 || now < st->throttle_next_ns) {
+		return;
+	}
+	if (st->throttle_parked) {
+		resume_all(plat_vcpu_count());
+		st->throttle_parked = false;
+		st->throttle_next_ns = now + THROTTLE_PERIOD_NS * (100 - st->throttle_pct) / 100;
+	} else {
+		park_all(plat_vcpu_count());
+		st->throttle_parked = true;
+		st->throttle_next_ns = now + THROTTLE_PERIOD_NS * st->throttle_pct / 100;
+	}
+}
+
+static void throttle_end(struct source_state *st)
+{
+	if (st->throttle_parked) {
+		resume_all(plat_vcpu_count());
+		st->throttle_parked = false;
+	}
+	st->throttle_pct = 0;
 }
 
 static enum mig_error flush_batch(struct source_state *st)
@@ -100,6 +165,7 @@ static enum mig_error flush_batch(struct source_state *st)
 	st->s->counters.pages_sent += st->batch_len;
 	st->batch_len = 0;
 	st->next_channel = (c + 1) % st->s->channels;
+	throttle_tick(st);
 	mig_session_publish(st->s, false);
 	return mig_session_poll_host(st->s);
 }
@@ -110,54 +176,96 @@ static enum mig_error queue_page(struct source_state *st, gpa_t gpa)
 	return st->batch_len == MIG_PAGES_PER_RECORD ? flush_batch(st) : MIG_ERR_NONE;
 }
 
-/* Round 0 of a stopped guest: every page it validated. */
-static enum mig_error send_validated_pages(struct source_state *st)
+static void for_each_validated(void (*fn)(gpa_t page, enum plat_perm perm), enum plat_perm perm)
 {
 	const struct memmap *map = guest_mem_map();
-	enum mig_error e = MIG_ERR_NONE;
 
-	st->s->counters.pages_total = guest_mem_validated_count();
-	for (uint32_t r = 0; r < map->guest_count && e == MIG_ERR_NONE; r++) {
-		for (uint64_t p = 0; p < map->guest[r].pages && e == MIG_ERR_NONE; p++) {
-			gpa_t gpa = gpa_add(map->guest[r].start, p * PAGE_SIZE);
+	for (uint32_t r = 0; r < map->guest_count; r++) {
+		for (uint64_t p = 0; p < map->guest[r].pages; p++) {
+			gpa_t page = gpa_add(map->guest[r].start, p * PAGE_SIZE);
 
-			if (guest_mem_validated(gpa)) {
-				e = queue_page(st, gpa);
+			if (guest_mem_validated(page)) {
+				fn(page, perm);
 			}
 		}
 	}
-	return e == MIG_ERR_NONE ? flush_batch(st) : e;
 }
 
-static void resume_vcpus(struct source_state *st)
+static void set_perm(gpa_t page, enum plat_perm perm)
 {
-	for (unsigned v = 0; v < plat_vcpu_count(); v++) {
-		plat_vcpu_resume(v);
-	}
-	st->parked = 0;
+	/* The page may have been invalidated meanwhile: then there is nothing to set. */
+	(void)plat_set_guest_perm(page, perm);
 }
 
-/* Stops every vCPU at its next exit to the SVSM; a vCPU that does not stop in time (withheld by
- * the host) makes the checkpoint fail rather than be incomplete. */
-static enum mig_error park_vcpus(struct source_state *st, uint64_t timeout_ns)
+/* Write tracking on: every validated page write-protected, so the first write to each lands in
+ * the dirty bitmap. Pages validated or invalidated from now on are logged there too. */
+static void tracking_begin(struct source_state *st)
+{
+	bitmap_init(&dirty, dirty_words, guest_mem_end() / PAGE_SIZE);
+	bitmap_clear_range(&dirty, 0, guest_mem_end() / PAGE_SIZE);
+	guest_mem_log_changes(&dirty);
+	plat_write_tracking_start(&dirty);
+	for_each_validated(set_perm, PLAT_PERM_RX);
+	plat_flush_tlb_all();
+	st->tracking = true;
+}
+
+static void tracking_end(struct source_state *st)
+{
+	plat_write_tracking_stop();
+	guest_mem_log_changes(NULL);
+	st->tracking = false;
+}
+
+/* Gives the guest back everything, as if no migration had started. */
+static void restore_guest(struct source_state *st)
+{
+	tracking_end(st);
+	throttle_end(st);
+	for_each_validated(set_perm, PLAT_PERM_RWX);
+	plat_flush_tlb_all();
+	if (st->parked != 0) {
+		resume_all(plat_vcpu_count());
+		st->parked = 0;
+	}
+}
+
+/*
+ * Two-phase checkpoint. Phase 1 opens a new freeze epoch and interrupts every vCPU: each saves its
+ * whole state (the platform keeps it with the vCPU) and parks in the SVSM. Phase 2 revokes the
+ * guest's access to all of its memory and then checks that every vCPU is parked: from the request
+ * of this epoch on, no resume is issued until the checkpoint ends, so a vCPU seen parked now has
+ * not run since it saved its state. A vCPU the host withholds never parks: the checkpoint fails
+ * (and the guest resumes) rather than being inconsistent.
+ */
+static enum mig_error checkpoint(struct source_state *st, uint64_t timeout_ns)
 {
 	unsigned n = plat_vcpu_count();
 	uint64_t deadline;
 
+	throttle_end(st);
+	st->epoch++;
 	st->park_start_ns = plat_time_ns();
 	deadline = st->park_start_ns + timeout_ns;
-	for (unsigned v = 0; v < n; v++) {
-		plat_vcpu_request_park(v);
-	}
+	park_all(n);
 	st->parked = n;
 	for (unsigned v = 0; v < n; v++) {
 		while (!plat_vcpu_parked(v)) {
 			if (plat_time_ns() > deadline) {
-				LOG_WARN("migrate: vcpu %u did not park within %llu ms\n", v,
+				LOG_WARN("migrate: epoch %llu: vcpu %u did not park within %llu ms\n",
+					 (unsigned long long)st->epoch, v,
 					 (unsigned long long)(timeout_ns / 1000000));
 				return MIG_ERR_VCPU_TIMEOUT;
 			}
 			__asm__ volatile("pause");
+		}
+	}
+	for_each_validated(set_perm, PLAT_PERM_NONE);
+	plat_flush_tlb_all();
+	tracking_end(st);
+	for (unsigned v = 0; v < n; v++) {
+		if (!plat_vcpu_parked(v)) {
+			return MIG_ERR_VCPU_TIMEOUT;
 		}
 	}
 	return MIG_ERR_NONE;
@@ -205,6 +313,143 @@ static enum mig_error send_round_end(struct source_state *st)
 		st->round_count[c] = 0;
 	}
 	return MIG_ERR_NONE;
+}
+
+/* Round 0: every page the guest has validated (write tracking already protects them, so a page
+ * written after it was read is dirty and goes out again). */
+static enum mig_error send_validated_pages(struct source_state *st)
+{
+	const struct memmap *map = guest_mem_map();
+	enum mig_error e = MIG_ERR_NONE;
+
+	st->s->counters.pages_total = guest_mem_validated_count();
+	for (uint32_t r = 0; r < map->guest_count && e == MIG_ERR_NONE; r++) {
+		for (uint64_t p = 0; p < map->guest[r].pages && e == MIG_ERR_NONE; p++) {
+			gpa_t gpa = gpa_add(map->guest[r].start, p * PAGE_SIZE);
+
+			if (guest_mem_validated(gpa)) {
+				e = queue_page(st, gpa);
+			}
+		}
+	}
+	return e == MIG_ERR_NONE ? flush_batch(st) : e;
+}
+
+/*
+ * A later round: the pages dirtied since they were last protected. In chunks: take the pages
+ * out of the bitmap and protect them again (unless the guest is stopped), make that visible to
+ * every CPU, and only then read and send them, so a write that races the read is caught again.
+ */
+static enum mig_error send_dirty_pages(struct source_state *st, bool reprotect)
+{
+	uint64_t limit = guest_mem_end() / PAGE_SIZE;
+	uint64_t next = 0;
+	enum mig_error e = MIG_ERR_NONE;
+
+	while (e == MIG_ERR_NONE) {
+		uint32_t n = 0;
+
+		for (next = bitmap_find_next_set(&dirty, next); next < limit && n < CHUNK_PAGES;
+		     next = bitmap_find_next_set(&dirty, next + 1)) {
+			if (bitmap_test_and_clear_atomic(&dirty, next)) {
+				chunk[n++] = next;
+				if (reprotect) {
+					(void)plat_set_guest_perm(gpa_from_pfn(next), PLAT_PERM_RX);
+				}
+			}
+		}
+		if (n == 0) {
+			break;
+		}
+		if (reprotect) {
+			plat_flush_tlb_all();
+		}
+		for (uint32_t i = 0; i < n && e == MIG_ERR_NONE; i++) {
+			e = queue_page(st, gpa_from_pfn(chunk[i]));
+		}
+		st->s->counters.pages_remaining = bitmap_count_set(&dirty, 0, limit);
+	}
+	return e == MIG_ERR_NONE ? flush_batch(st) : e;
+}
+
+static uint64_t dirty_pages(void)
+{
+	return bitmap_count_set(&dirty, 0, guest_mem_end() / PAGE_SIZE);
+}
+
+/*
+ * After each round: is the rest small enough to send with the guest stopped? The bandwidth and
+ * the dirty rate are the handler's own measurements of the round it just finished.
+ */
+static bool converged(struct source_state *st)
+{
+	struct mig_counters *c = &st->s->counters;
+	uint64_t now = plat_time_ns();
+	uint64_t elapsed = MAX(now - st->round_start_ns, 1ULL);
+	uint64_t bytes = c->bytes_sent - st->round_start_bytes;
+	uint64_t bandwidth = MAX(bytes * 1000000000ULL / elapsed, 1ULL);
+	uint64_t left = dirty_pages();
+	uint64_t rate = left * 1000000000ULL / elapsed; /* pages dirtied per second */
+	uint64_t downtime = (uint64_t)((__uint128_t)left * PAGE_SIZE * 1000000000ULL / bandwidth);
+
+	c->dirty_rate = rate;
+	c->pages_remaining = left;
+	c->bandwidth = bandwidth;
+	LOG_INFO("migrate: round %llu: %llu pages left, dirty %llu pages/s, link %llu KiB/s, "
+		 "stop-and-copy would take %llu ms\n",
+		 (unsigned long long)st->round, (unsigned long long)left, (unsigned long long)rate,
+		 (unsigned long long)(bandwidth >> 10), (unsigned long long)(downtime / 1000000));
+	if (downtime <= st->downtime_limit_ns) {
+		return true;
+	}
+	if (st->round + 1 >= st->max_rounds) {
+		LOG_INFO("migrate: %u rounds done: stopping the guest for the rest\n", st->max_rounds);
+		return true;
+	}
+	if (rate * PAGE_SIZE >= bandwidth) {
+		if ((st->s->req.flags & MIG_FLAG_AUTO_CONVERGE) == 0) {
+			LOG_INFO("migrate: the guest dirties memory faster than the link carries it "
+				 "(%llu vs %llu KiB/s): stopping it for the rest; auto-converge would "
+				 "throttle it instead\n",
+				 (unsigned long long)((rate * PAGE_SIZE) >> 10),
+				 (unsigned long long)(bandwidth >> 10));
+			return true;
+		}
+		st->throttle_pct = MIN(st->throttle_pct + THROTTLE_STEP_PCT, THROTTLE_MAX_PCT);
+		LOG_INFO("migrate: auto-converge: the guest now runs %u%% of the time\n",
+			 100 - st->throttle_pct);
+	}
+	return false;
+}
+
+static void round_begin(struct source_state *st)
+{
+	st->round_start_ns = plat_time_ns();
+	st->round_start_bytes = st->s->counters.bytes_sent;
+	st->s->counters.round = st->round;
+}
+
+/* Iterative pre-copy while the guest runs. */
+static enum mig_error precopy(struct source_state *st)
+{
+	enum mig_error e;
+
+	mig_control_publish(st->s->ctl, MIG_STATUS_SOURCE_PRECOPY, MIG_ERR_NONE);
+	tracking_begin(st);
+	round_begin(st);
+	e = send_validated_pages(st);
+	if (e == MIG_ERR_NONE) {
+		e = send_round_end(st);
+	}
+	while (e == MIG_ERR_NONE && !converged(st)) {
+		st->round++;
+		round_begin(st);
+		e = send_dirty_pages(st, true);
+		if (e == MIG_ERR_NONE) {
+			e = send_round_end(st);
+		}
+	}
+	return e;
 }
 
 /* COMMIT accounts for everything sent; its hash is what ACK and GO refer to. */
@@ -271,35 +516,29 @@ static enum mig_error send_go(struct mig_session *s, const uint8_t hash[MIG_COMM
 	return mig_session_send(s, &rec, NULL, 0);
 }
 
-static void send_abort(struct mig_session *s, enum mig_error reason)
-{
-	struct mig_record rec;
-
-	if (!s->keys_ready) {
-		return;
-	}
-	memset(&rec, 0, sizeof(rec));
-	rec.type = MIG_REC_ABORT;
-	rec.channel = 0;
-	rec.reason = reason;
-	(void)mig_session_send(s, &rec, NULL, 0); /* best effort: the peer may be gone */
-}
 
 static enum mig_error run_until_go(struct source_state *st, uint64_t park_timeout_ns,
 				   uint8_t hash[MIG_COMMIT_HASH_LEN])
 {
 	struct mig_session *s = st->s;
-	enum mig_error e;
+	enum mig_error e = MIG_ERR_NONE;
 
-	for (uint32_t c = 0; c < s->channels; c++) {
+	for (uint32_t c = 0; c < s->channels && e == MIG_ERR_NONE; c++) {
 		if (crypto_sha384_start(&st->digest[c]) != CRYPTO_OK) {
-			return MIG_ERR_INTERNAL;
+			e = MIG_ERR_INTERNAL;
 		}
 	}
-	mig_control_publish(s->ctl, MIG_STATUS_SOURCE_CHECKPOINT, MIG_ERR_NONE);
-	e = park_vcpus(st, park_timeout_ns);
 	if (e == MIG_ERR_NONE) {
-		e = send_validated_pages(st);
+		e = precopy(st);
+	}
+	if (e == MIG_ERR_NONE) {
+		mig_control_publish(s->ctl, MIG_STATUS_SOURCE_CHECKPOINT, MIG_ERR_NONE);
+		e = checkpoint(st, park_timeout_ns);
+	}
+	if (e == MIG_ERR_NONE) {
+		st->round++;
+		round_begin(st);
+		e = send_dirty_pages(st, false);
 	}
 	if (e == MIG_ERR_NONE) {
 		e = send_vcpus(st);
@@ -326,16 +565,16 @@ enum mig_error mig_source_run(struct mig_session *s, uint64_t park_timeout_ns)
 
 	memset(&st, 0, sizeof(st));
 	st.s = s;
+	st.downtime_limit_ns = s->req.downtime_limit_ns;
+	st.max_rounds = s->req.max_rounds;
 	e = run_until_go(&st, park_timeout_ns, hash);
 	if (e == MIG_ERR_NONE) {
 		/* The commit point: once GO is in the ring, the guest belongs to the target. */
 		e = send_go(s, hash);
 	}
 	if (e != MIG_ERR_NONE) {
-		send_abort(s, e);
-		if (st.parked != 0) {
-			resume_vcpus(&st);
-		}
+		mig_session_send_abort(s, e);
+		restore_guest(&st);
 		return e;
 	}
 	s->aborting_allowed = false;

@@ -277,6 +277,7 @@ static enum mig_error start_vcpus(struct target_state *st)
 	return MIG_ERR_NONE;
 }
 
+
 /* Nothing received may outlive a failed migration: no page stays validated for a guest that
  * never ran here. */
 static void discard(void)
@@ -324,6 +325,7 @@ enum mig_error mig_target_run(struct mig_session *s)
 		e = start_vcpus(&st);
 	}
 	if (e != MIG_ERR_NONE) {
+		mig_session_send_abort(s, e);
 		discard();
 		return e;
 	}

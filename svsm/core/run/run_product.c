@@ -18,7 +18,7 @@
 #include "svsm/migrate/migrate.h"
 #include "svsm/plat.h"
 
-#define DEMO_STEPS       3000000ULL
+#define DEMO_STEPS       12000000ULL
 #define DEMO_SEED_BASE   0x5EED0000ULL
 #define RUN_TIMEOUT_NS   (900ULL * 1000000000ULL)
 #define STATUS_PERIOD_NS 500000000ULL
