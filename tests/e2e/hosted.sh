@@ -229,6 +229,8 @@ tampered_page_keeps_guest() {
 	grep -q 'aborted' "$WORK/source.log" || fail "the source did not say the migration was aborted"
 	grep -q '^\[result\]' "$WORK/target.log" && fail "the target ran the guest"
 	verify_results "$WORK/source.log"
+	# How long the refused migration paused the guest (availability, not safety: reported).
+	sed -n 's/^\[hosted\] \(vcpu .*gap.*\)/e2e: source \1/p' "$WORK/source.log"
 }
 
 lost_go_runs_nowhere() {
