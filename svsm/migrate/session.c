@@ -601,3 +601,16 @@ void mig_session_send_abort(struct mig_session *s, enum mig_error reason)
 	rec.reason = reason;
 	(void)mig_session_send(s, &rec, NULL, 0);
 }
+
+enum mig_error mig_session_poll_peer(struct mig_session *s)
+{
+	struct mig_record rec;
+	size_t len;
+	bool got;
+	enum mig_error e = mig_session_recv(s, 0, &rec, NULL, 0, &len, 0, &got);
+
+	if (e != MIG_ERR_NONE || !got) {
+		return e;
+	}
+	return rec.type == MIG_REC_ABORT ? MIG_ERR_PEER_ABORT : MIG_ERR_PROTOCOL;
+}

@@ -69,6 +69,10 @@ enum mig_error mig_session_recv(struct mig_session *s, uint32_t channel, struct 
  * own ABORT. */
 void mig_session_send_abort(struct mig_session *s, enum mig_error reason);
 
+/* Source, while it produces: a record from the target before COMMIT can only be an ABORT
+ * (MIG_ERR_PEER_ABORT); anything else is a protocol error. Non-blocking. */
+enum mig_error mig_session_poll_peer(struct mig_session *s);
+
 /* Takes pending host commands; MIG_ERR_HOST_ABORT when an ABORT arrived and is still honoured. */
 enum mig_error mig_session_poll_host(struct mig_session *s);
 /* Publishes counters (rate-limited) for the agent's progress line. */

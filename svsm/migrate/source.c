@@ -167,7 +167,8 @@ static enum mig_error flush_batch(struct source_state *st)
 	st->next_channel = (c + 1) % st->s->channels;
 	throttle_tick(st);
 	mig_session_publish(st->s, false);
-	return mig_session_poll_host(st->s);
+	e = mig_session_poll_peer(st->s);
+	return e == MIG_ERR_NONE ? mig_session_poll_host(st->s) : e;
 }
 
 static enum mig_error queue_page(struct source_state *st, gpa_t gpa)

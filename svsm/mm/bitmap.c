@@ -104,6 +104,14 @@ void bitmap_clear_range(struct bitmap *bm, uint64_t start, uint64_t count)
 	}
 }
 
+/* Counting and searching may run while other CPUs set or clear bits with the atomic variants
+ * (write tracking marks pages dirty under the migration handler's scan): each word is read
+ * once, atomically, so the result is a per-word snapshot and never a data race. */
+static uint64_t load_word(const struct bitmap *bm, uint64_t w)
+{
+	return __atomic_load_n(&bm->words[w], __ATOMIC_RELAXED);
+}
+
 uint64_t bitmap_count_set(const struct bitmap *bm, uint64_t start, uint64_t count)
 {
 	uint64_t total = 0;
@@ -112,7 +120,7 @@ uint64_t bitmap_count_set(const struct bitmap *bm, uint64_t start, uint64_t coun
 	for (uint64_t pos = start; pos < start + count;) {
 		struct word_span span = next_span(&pos, start + count);
 
-		total += popcount64(bm->words[span.word] & span.mask);
+		total += popcount64(load_word(bm, span.word) & span.mask);
 	}
 	return total;
 }
@@ -128,7 +136,7 @@ static uint64_t find_next(const struct bitmap *bm, uint64_t from, uint64_t inver
 		return bm->nbits;
 	}
 	w = word_index(from);
-	bits = (bm->words[w] ^ invert) & ~(bit_mask(from) - 1);
+	bits = (load_word(bm, w) ^ invert) & ~(bit_mask(from) - 1);
 	for (;;) {
 		if (bits != 0) {
 			uint64_t found = w * BITMAP_WORD_BITS + (uint64_t)__builtin_ctzll(bits);
@@ -139,7 +147,7 @@ static uint64_t find_next(const struct bitmap *bm, uint64_t from, uint64_t inver
 		if (w >= BITMAP_WORDS(bm->nbits)) {
 			return bm->nbits;
 		}
-		bits = bm->words[w] ^ invert;
+		bits = load_word(bm, w) ^ invert;
 	}
 }
 

@@ -644,7 +644,12 @@ TEST(agent_cli, untaken_command_is_reported_and_left_alone)
 	ASSERT_TRUE(pair_init(&p, 1, SOURCE_IS_DEAD));
 	control = p.source.region;
 	if (start_receiver(&p, NULL, NULL, NULL) && start_sender_with_timeout(&p, "1", "2")) {
-		EXPECT_EQ(tool_wait(&p.sender), AGENT_EXIT_TIMEOUT);
+		int code = tool_wait(&p.sender);
+
+		/* Which limit fires first (the 2 s --timeout or the agent's own limit for an
+		 * untaken command) depends on how the machine schedules us; both are this
+		 * outcome, and the message below is what must hold. */
+		EXPECT_TRUE(code == AGENT_EXIT_TIMEOUT || code == AGENT_EXIT_ATTACH);
 		EXPECT_TRUE(strstr(p.sender.err, "never took the SEND command") != NULL);
 		EXPECT_EQ(tool_wait(&p.receiver), AGENT_EXIT_PEER_CLOSED);
 	} else {
