@@ -54,3 +54,6 @@ demo-boot: all
 
 .PHONY: bench
 bench: all $(BENCH_TARGETS)
+
+# The end-to-end migration under ThreadSanitizer is part of every `make test`.
+HOST_TEST_SCRIPTS += tests/e2e/hosted-tsan.sh
