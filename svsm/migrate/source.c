@@ -9,6 +9,7 @@
 #include "svsm/check.h"
 #include "svsm/core/guest_mem.h"
 #include "svsm/log.h"
+#include "svsm/migrate/freeze.h"
 #include "svsm/migrate/transfer.h"
 #include "svsm/plat.h"
 
@@ -27,7 +28,6 @@ struct source_state {
 	uint64_t park_start_ns;
 	uint64_t epoch;
 	/* Pre-copy bookkeeping: the SVSM's own measurements, never the host's. */
-	bool tracking;
 	uint64_t round_start_ns;
 	uint64_t round_start_bytes;
 	uint64_t downtime_limit_ns;
@@ -177,99 +177,28 @@ static enum mig_error queue_page(struct source_state *st, gpa_t gpa)
 	return st->batch_len == MIG_PAGES_PER_RECORD ? flush_batch(st) : MIG_ERR_NONE;
 }
 
-static void for_each_validated(void (*fn)(gpa_t page, enum plat_perm perm), enum plat_perm perm)
-{
-	const struct memmap *map = guest_mem_map();
-
-	for (uint32_t r = 0; r < map->guest_count; r++) {
-		for (uint64_t p = 0; p < map->guest[r].pages; p++) {
-			gpa_t page = gpa_add(map->guest[r].start, p * PAGE_SIZE);
-
-			if (guest_mem_validated(page)) {
-				fn(page, perm);
-			}
-		}
-	}
-}
-
-static void set_perm(gpa_t page, enum plat_perm perm)
-{
-	/* The page may have been invalidated meanwhile: then there is nothing to set. */
-	(void)plat_set_guest_perm(page, perm);
-}
-
-/* Write tracking on: every validated page write-protected, so the first write to each lands in
- * the dirty bitmap. Pages validated or invalidated from now on are logged there too. */
-static void tracking_begin(struct source_state *st)
+/* Write tracking on for the whole pre-copy; the bitmap is the SVSM's own. */
+static void tracking_begin(void)
 {
 	bitmap_init(&dirty, dirty_words, guest_mem_end() / PAGE_SIZE);
-	bitmap_clear_range(&dirty, 0, guest_mem_end() / PAGE_SIZE);
-	guest_mem_log_changes(&dirty);
-	plat_write_tracking_start(&dirty);
-	for_each_validated(set_perm, PLAT_PERM_RX);
-	plat_flush_tlb_all();
-	st->tracking = true;
-}
-
-static void tracking_end(struct source_state *st)
-{
-	plat_write_tracking_stop();
-	guest_mem_log_changes(NULL);
-	st->tracking = false;
+	mig_tracking_begin(&dirty);
 }
 
 /* Gives the guest back everything, as if no migration had started. */
 static void restore_guest(struct source_state *st)
 {
-	tracking_end(st);
 	throttle_end(st);
-	for_each_validated(set_perm, PLAT_PERM_RWX);
-	plat_flush_tlb_all();
-	if (st->parked != 0) {
-		resume_all(plat_vcpu_count());
-		st->parked = 0;
-	}
+	mig_guest_release();
+	st->parked = 0;
 }
 
-/*
- * Two-phase checkpoint. Phase 1 opens a new freeze epoch and interrupts every vCPU: each saves its
- * whole state (the platform keeps it with the vCPU) and parks in the SVSM. Phase 2 revokes the
- * guest's access to all of its memory and then checks that every vCPU is parked: from the request
- * of this epoch on, no resume is issued until the checkpoint ends, so a vCPU seen parked now has
- * not run since it saved its state. A vCPU the host withholds never parks: the checkpoint fails
- * (and the guest resumes) rather than being inconsistent.
- */
 static enum mig_error checkpoint(struct source_state *st, uint64_t timeout_ns)
 {
-	unsigned n = plat_vcpu_count();
-	uint64_t deadline;
-
 	throttle_end(st);
 	st->epoch++;
 	st->park_start_ns = plat_time_ns();
-	deadline = st->park_start_ns + timeout_ns;
-	park_all(n);
-	st->parked = n;
-	for (unsigned v = 0; v < n; v++) {
-		while (!plat_vcpu_parked(v)) {
-			if (plat_time_ns() > deadline) {
-				LOG_WARN("migrate: epoch %llu: vcpu %u did not park within %llu ms\n",
-					 (unsigned long long)st->epoch, v,
-					 (unsigned long long)(timeout_ns / 1000000));
-				return MIG_ERR_VCPU_TIMEOUT;
-			}
-			__asm__ volatile("pause");
-		}
-	}
-	for_each_validated(set_perm, PLAT_PERM_NONE);
-	plat_flush_tlb_all();
-	tracking_end(st);
-	for (unsigned v = 0; v < n; v++) {
-		if (!plat_vcpu_parked(v)) {
-			return MIG_ERR_VCPU_TIMEOUT;
-		}
-	}
-	return MIG_ERR_NONE;
+	st->parked = plat_vcpu_count();
+	return mig_checkpoint(st->epoch, timeout_ns);
 }
 
 static enum mig_error send_vcpus(struct source_state *st)
@@ -436,7 +365,7 @@ static enum mig_error precopy(struct source_state *st)
 	enum mig_error e;
 
 	mig_control_publish(st->s->ctl, MIG_STATUS_SOURCE_PRECOPY, MIG_ERR_NONE);
-	tracking_begin(st);
+	tracking_begin();
 	round_begin(st);
 	e = send_validated_pages(st);
 	if (e == MIG_ERR_NONE) {
