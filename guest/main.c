@@ -15,6 +15,7 @@ _Static_assert(GUEST_LINK_BASE == LAYOUT_GUEST_PAYLOAD_GPA, "guest.ld base match
 _Static_assert(GUEST_LINK_MAX == LAYOUT_GUEST_PAYLOAD_MAX, "guest.ld size matches layout.h");
 
 noreturn void guest_entry(struct guest_vcpu_info *info);
+noreturn void guest_check_registers(struct guest_vcpu_info *info);
 
 static uint64_t rdtsc(void)
 {
@@ -71,6 +72,8 @@ static const char *action_name(uint32_t action)
 		return "write-probe";
 	case GUEST_ACTION_PVALIDATE:
 		return "pvalidate";
+	case GUEST_ACTION_REGISTERS:
+		return "registers";
 	}
 	return "unknown";
 }
@@ -187,6 +190,9 @@ guest_entry(struct guest_vcpu_info *info)
 		run_write_probe(info);
 	case GUEST_ACTION_PVALIDATE:
 		run_pvalidate(info);
+	case GUEST_ACTION_REGISTERS:
+		info->state = GUEST_STATE_RUNNING;
+		guest_check_registers(info);
 	}
 	guest_fail(info, "unknown action", info->action);
 }

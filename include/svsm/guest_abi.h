@@ -55,6 +55,9 @@ enum guest_action {
 	GUEST_ACTION_TOUCH = 1,       /* read probe_gpa once (tests: SVSM memory must fault) */
 	GUEST_ACTION_WRITE_PROBE = 2, /* forever: write ++n to probe_gpa's first word, heartbeat = n */
 	GUEST_ACTION_PVALIDATE = 3,   /* validate the region only, report, then idle */
+	GUEST_ACTION_REGISTERS = 4,   /* forever: fill every GPR, x87/SSE control and XMM register
+				       * from a counter, wait, check them all; heartbeat = rounds
+				       * passed; state FAILED at the first register found changed */
 };
 
 enum guest_state {

@@ -299,9 +299,11 @@ bool vcpu_load_state(unsigned index, const struct vcpu_saved_state *in)
 {
 	struct vcpu *v = vcpu_get(index);
 
-	if (v->state != VCPU_IDLE || !state_acceptable(in)) {
+	/* Only a vCPU with no guest context (idle, or stopped after a fault) takes new state. */
+	if ((v->state != VCPU_IDLE && v->state != VCPU_FAULTED) || !state_acceptable(in)) {
 		return false;
 	}
+	v->state = VCPU_IDLE;
 	v->regs = in->regs;
 	memcpy(v->fpu, in->fpu, sizeof(v->fpu));
 	v->start_from_regs = true;

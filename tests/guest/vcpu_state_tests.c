@@ -124,3 +124,53 @@ TEST(vcpu_state, hostile_state_is_refused)
 	EXPECT_EQ(plat_vcpu_load_state(2, &good, sizeof(good) - 1), PLAT_ERR_INPUT);
 	guest_reset(2);
 }
+
+static bool registers_round_above(unsigned vcpu, uint64_t rounds)
+{
+	struct guest_vcpu_info info;
+
+	for (uint64_t end = time_ns() + WAIT_NS; time_ns() < end;) {
+		CHECK(guest_read_info(vcpu, &info));
+		if (info.state == GUEST_STATE_FAILED) {
+			return false;
+		}
+		if (info.heartbeat > rounds) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Every general register, all sixteen XMM registers, MXCSR and the x87 control word survive
+ * being interrupted, parked, saved, and restarted from the saved bytes on another CPU. */
+TEST(vcpu_state, full_register_state_survives_park_and_move_to_another_cpu)
+{
+	struct guest_launch l = {.action = GUEST_ACTION_REGISTERS};
+	uint8_t state[PLAT_VCPU_STATE_MAX];
+	struct guest_vcpu_info info;
+	size_t len = 0;
+
+	guest_launch(0, &l);
+	ASSERT_TRUE(registers_round_above(0, 3));
+	for (int i = 0; i < 20; i++) {
+		uint64_t rounds = heartbeat(0);
+
+		plat_vcpu_request_park(0);
+		ASSERT_TRUE(vcpu_wait_state(0, VCPU_PARKED, WAIT_NS));
+		plat_vcpu_resume(0);
+		ASSERT_TRUE(registers_round_above(0, rounds + 1));
+	}
+	plat_vcpu_request_park(0);
+	ASSERT_TRUE(vcpu_wait_state(0, VCPU_PARKED, WAIT_NS));
+	ASSERT_EQ(plat_vcpu_save_state(0, state, sizeof(state), &len), PLAT_OK);
+	vcpu_stop(0);
+	ASSERT_TRUE(vcpu_wait_state(0, VCPU_IDLE, WAIT_NS));
+	/* The same computation continues on vCPU 1's CPU, from the saved bytes alone. */
+	ASSERT_EQ(plat_vcpu_load_state(1, state, len), PLAT_OK);
+	plat_vcpu_start_loaded(1);
+	ASSERT_TRUE(registers_round_above(0, heartbeat(0) + 3));
+	ASSERT_TRUE(guest_read_info(0, &info));
+	EXPECT_NE(info.state, (uint32_t)GUEST_STATE_FAILED);
+	vcpu_stop(1);
+	EXPECT_TRUE(vcpu_wait_state(1, VCPU_IDLE, WAIT_NS));
+}
