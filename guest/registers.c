@@ -19,6 +19,8 @@ _Static_assert(__builtin_offsetof(struct guest_vcpu_info, heartbeat) == 88, "hea
 _Static_assert(__builtin_offsetof(struct guest_vcpu_info, state) == 104, "state offset");
 _Static_assert(GUEST_STATE_FAILED == 4, "failed state value");
 
+/* The assembly is laid out by hand. */
+// clang-format off
 /* value(k) = round * 0x9E3779B97F4A7C15 + k, built in RAX. */
 #define PATTERN(k)                                                                                 \
 	"mov %r13, %rax\n\t"                                                                       \
@@ -93,3 +95,4 @@ __asm__(".text\n\t"
 	"3:\n\t"
 	"pause\n\t"
 	"jmp 3b\n\t");
+// clang-format on

@@ -57,3 +57,4 @@ bench: all $(BENCH_TARGETS)
 
 # The end-to-end migration under ThreadSanitizer is part of every `make test`.
 HOST_TEST_SCRIPTS += tests/e2e/hosted-tsan.sh
+HOST_TEST_SCRIPTS += tests/lint.sh

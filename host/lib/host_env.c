@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* log_printf() and panic_at() for host programs: stderr, and abort() so sanitizers print a trace. */
-#include "svsm/check.h"
-#include "svsm/log.h"
-
+/* log_printf() and panic_at() for host programs: stderr, and abort() so sanitizers print a trace.
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "svsm/check.h"
+#include "svsm/log.h"
 
 static enum log_level current_level = LOG_LEVEL_INFO;
 static const char *const level_names[] = {"error", "warn", "info", "debug"};

@@ -103,13 +103,15 @@ int main(int argc, char **argv)
 			path = argv[++i];
 		} else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc) {
 			if (parse_size(argv[++i], &size) != 0) {
-				fprintf(stderr, "svsm-vmm-prep: bad --size '%s'\n%s", argv[i], usage);
+				fprintf(stderr, "svsm-vmm-prep: bad --size '%s'\n%s", argv[i],
+					usage);
 				return EXIT_USAGE;
 			}
 		} else if (strcmp(argv[i], "--incoming") == 0) {
 			incoming = 1;
 		} else {
-			fprintf(stderr, "svsm-vmm-prep: unexpected argument '%s'\n%s", argv[i], usage);
+			fprintf(stderr, "svsm-vmm-prep: unexpected argument '%s'\n%s", argv[i],
+				usage);
 			return EXIT_USAGE;
 		}
 	}
@@ -118,7 +120,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (size < LAYOUT_SVSM_REGION_END || size % (1U << 20) != 0) {
-		fprintf(stderr, "svsm-vmm-prep: --size must be a whole number of MiB, at least 64M\n");
+		fprintf(stderr,
+			"svsm-vmm-prep: --size must be a whole number of MiB, at least 64M\n");
 		return EXIT_USAGE;
 	}
 	return prepare(path, size, incoming);

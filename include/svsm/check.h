@@ -6,7 +6,7 @@
 #include <stdnoreturn.h>
 
 noreturn void panic_at(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #define PANIC(...) panic_at(__FILE__, __LINE__, __VA_ARGS__)
 

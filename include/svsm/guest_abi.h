@@ -15,14 +15,14 @@ struct guest_vcpu_info {
 	uint64_t magic;
 	uint32_t vcpu_index; /* 0 .. vcpu_count-1 */
 	uint32_t vcpu_count;
-	uint64_t region_gpa;    /* this vCPU's work region: page aligned, not yet validated */
-	uint64_t region_size;   /* bytes, a multiple of 4 KiB */
-	uint64_t seed;          /* workload PRNG seed for this vCPU */
+	uint64_t region_gpa;	/* this vCPU's work region: page aligned, not yet validated */
+	uint64_t region_size;	/* bytes, a multiple of 4 KiB */
+	uint64_t seed;		/* workload PRNG seed for this vCPU */
 	uint64_t writes_per_ms; /* 0 = as fast as possible */
-	uint64_t tsc_per_ms;    /* for rate limiting in ring 3 with rdtsc */
-	uint64_t max_steps;     /* 0 = run forever; otherwise report and idle after max_steps */
+	uint64_t tsc_per_ms;	/* for rate limiting in ring 3 with rdtsc */
+	uint64_t max_steps;	/* 0 = run forever; otherwise report and idle after max_steps */
 	uint64_t pvalidate_gpa; /* one guest page the payload may use for PVALIDATE requests */
-	uint32_t action;        /* enum guest_action */
+	uint32_t action;	/* enum guest_action */
 	uint32_t reserved;
 	uint64_t probe_gpa; /* page used by GUEST_ACTION_TOUCH and GUEST_ACTION_WRITE_PROBE */
 	/* Written by the guest. */
@@ -51,13 +51,14 @@ ABI_OFFSET(struct guest_vcpu_info, state, 104);
 ABI_OFFSET(struct guest_vcpu_info, reserved2, 108);
 
 enum guest_action {
-	GUEST_ACTION_WORKLOAD = 0,    /* validate the region, then run the workload */
-	GUEST_ACTION_TOUCH = 1,       /* read probe_gpa once (tests: SVSM memory must fault) */
-	GUEST_ACTION_WRITE_PROBE = 2, /* forever: write ++n to probe_gpa's first word, heartbeat = n */
-	GUEST_ACTION_PVALIDATE = 3,   /* validate the region only, report, then idle */
-	GUEST_ACTION_REGISTERS = 4,   /* forever: fill every GPR, x87/SSE control and XMM register
-				       * from a counter, wait, check them all; heartbeat = rounds
-				       * passed; state FAILED at the first register found changed */
+	GUEST_ACTION_WORKLOAD = 0, /* validate the region, then run the workload */
+	GUEST_ACTION_TOUCH = 1,	   /* read probe_gpa once (tests: SVSM memory must fault) */
+	GUEST_ACTION_WRITE_PROBE =
+	    2, /* forever: write ++n to probe_gpa's first word, heartbeat = n */
+	GUEST_ACTION_PVALIDATE = 3, /* validate the region only, report, then idle */
+	GUEST_ACTION_REGISTERS = 4, /* forever: fill every GPR, x87/SSE control and XMM register
+				     * from a counter, wait, check them all; heartbeat = rounds
+				     * passed; state FAILED at the first register found changed */
 };
 
 enum guest_state {

@@ -26,18 +26,18 @@
 #include "svsm/layout.h"
 #include "svsm/types.h"
 
-#define MIG_MAGIC       0x3147494D4D535653ULL /* "SVSMMIG1" */
+#define MIG_MAGIC	0x3147494D4D535653ULL /* "SVSMMIG1" */
 #define MIG_ABI_VERSION 1U
 
 #define MIG_MAX_CHANNELS  8U
-#define MIG_RING_SLOTS    8U
-#define MIG_SLOT_SIZE     (68U * 1024U)
+#define MIG_RING_SLOTS	  8U
+#define MIG_SLOT_SIZE	  (68U * 1024U)
 #define MIG_SLOT_DATA_MAX (MIG_SLOT_SIZE - 8U) /* largest record */
-#define MIG_RING_SIZE     (4096ULL + (uint64_t)MIG_RING_SLOTS * MIG_SLOT_SIZE)
-#define MIG_RING_OUT      0U /* SVSM produces, host consumes */
-#define MIG_RING_IN       1U /* host produces, SVSM consumes */
+#define MIG_RING_SIZE	  (4096ULL + (uint64_t)MIG_RING_SLOTS * MIG_SLOT_SIZE)
+#define MIG_RING_OUT	  0U /* SVSM produces, host consumes */
+#define MIG_RING_IN	  1U /* host produces, SVSM consumes */
 #define MIG_RING_OFFSET(channel, dir)                                                              \
-	(4096ULL + ((uint64_t)(channel) * 2U + (uint64_t)(dir)) * MIG_RING_SIZE)
+	(4096ULL + ((uint64_t)(channel)*2U + (uint64_t)(dir)) * MIG_RING_SIZE)
 #define MIG_REGION_SIZE MIG_RING_OFFSET(MIG_MAX_CHANNELS, 0)
 
 _Static_assert(MIG_REGION_SIZE <= LAYOUT_MIGRATION_MAX, "MigrationPage region fits its window");
@@ -45,33 +45,33 @@ _Static_assert(MIG_SLOT_SIZE % 8 == 0, "slots keep 8-byte alignment");
 
 /* What the SVSM is doing (mig_control.status). */
 enum mig_status {
-	MIG_STATUS_IDLE = 0,              /* guest runs; no migration */
+	MIG_STATUS_IDLE = 0,		  /* guest runs; no migration */
 	MIG_STATUS_SOURCE_HANDSHAKE = 1,  /* attesting the target */
-	MIG_STATUS_SOURCE_PRECOPY = 2,    /* guest runs while pages go out */
+	MIG_STATUS_SOURCE_PRECOPY = 2,	  /* guest runs while pages go out */
 	MIG_STATUS_SOURCE_CHECKPOINT = 3, /* vCPUs parking; final pages and vCPU state */
-	MIG_STATUS_SOURCE_COMMIT = 4,     /* COMMIT sent, waiting for the target's ACK */
-	MIG_STATUS_SOURCE_DONE = 5,       /* GO sent: this guest never runs here again */
-	MIG_STATUS_SOURCE_ABORTED = 6,    /* migration failed before GO; the guest runs on here */
-	MIG_STATUS_TARGET_WAITING = 7,    /* incoming: waiting for the source's HELLO */
+	MIG_STATUS_SOURCE_COMMIT = 4,	  /* COMMIT sent, waiting for the target's ACK */
+	MIG_STATUS_SOURCE_DONE = 5,	  /* GO sent: this guest never runs here again */
+	MIG_STATUS_SOURCE_ABORTED = 6,	  /* migration failed before GO; the guest runs on here */
+	MIG_STATUS_TARGET_WAITING = 7,	  /* incoming: waiting for the source's HELLO */
 	MIG_STATUS_TARGET_HANDSHAKE = 8,
 	MIG_STATUS_TARGET_RECEIVING = 9,
-	MIG_STATUS_TARGET_ACKED = 10, /* complete and verified; waiting for GO */
+	MIG_STATUS_TARGET_ACKED = 10,	/* complete and verified; waiting for GO */
 	MIG_STATUS_TARGET_RUNNING = 11, /* GO received: the guest runs here */
-	MIG_STATUS_TARGET_FAILED = 12,  /* stream rejected; no guest code ever ran here */
+	MIG_STATUS_TARGET_FAILED = 12,	/* stream rejected; no guest code ever ran here */
 };
 
 /* Why the last migration step failed (mig_control.error). */
 enum mig_error {
 	MIG_ERR_NONE = 0,
 	MIG_ERR_BAD_COMMAND = 1,   /* unknown command or parameters out of range */
-	MIG_ERR_RING = 2,          /* host-written ring index or slot length out of range */
-	MIG_ERR_MALFORMED = 3,     /* record does not decode */
-	MIG_ERR_AUTH = 4,          /* record fails authentication */
-	MIG_ERR_SEQUENCE = 5,      /* replayed, reordered, dropped or duplicated record */
+	MIG_ERR_RING = 2,	   /* host-written ring index or slot length out of range */
+	MIG_ERR_MALFORMED = 3,	   /* record does not decode */
+	MIG_ERR_AUTH = 4,	   /* record fails authentication */
+	MIG_ERR_SEQUENCE = 5,	   /* replayed, reordered, dropped or duplicated record */
 	MIG_ERR_ATTESTATION = 6,   /* peer report, certificates or binding invalid */
-	MIG_ERR_POLICY = 7,        /* peer valid but not allowed by the migration policy */
-	MIG_ERR_PROTOCOL = 8,      /* record valid but not allowed in this state */
-	MIG_ERR_TIMEOUT = 9,       /* peer or host did not move in time */
+	MIG_ERR_POLICY = 7,	   /* peer valid but not allowed by the migration policy */
+	MIG_ERR_PROTOCOL = 8,	   /* record valid but not allowed in this state */
+	MIG_ERR_TIMEOUT = 9,	   /* peer or host did not move in time */
 	MIG_ERR_PEER_ABORT = 10,   /* the peer sent an authenticated ABORT */
 	MIG_ERR_VCPU_TIMEOUT = 11, /* a vCPU did not park within the checkpoint timeout */
 	MIG_ERR_INCOMPLETE = 12,   /* COMMIT does not account for every page or vCPU received */
@@ -87,20 +87,21 @@ enum mig_command {
 	MIG_CMD_ABORT = 3,   /* cancel; honoured only before the commit point */
 };
 
-#define MIG_FLAG_AUTO_CONVERGE (1U << 0) /* throttle the guest when it dirties faster than the link */
-#define MIG_FLAGS_KNOWN        MIG_FLAG_AUTO_CONVERGE
+#define MIG_FLAG_AUTO_CONVERGE                                                                     \
+	(1U << 0) /* throttle the guest when it dirties faster than the link */
+#define MIG_FLAGS_KNOWN MIG_FLAG_AUTO_CONVERGE
 
 /* Counters the SVSM publishes for progress lines and statistics. */
 struct mig_counters {
 	uint64_t round;
-	uint64_t pages_total;     /* validated guest pages when the migration started */
-	uint64_t pages_sent;      /* page records' pages, all rounds */
+	uint64_t pages_total;	  /* validated guest pages when the migration started */
+	uint64_t pages_sent;	  /* page records' pages, all rounds */
 	uint64_t pages_remaining; /* dirty pages not yet sent in this round */
-	uint64_t bytes_sent;      /* record bytes produced into the out rings */
-	uint64_t dirty_rate;      /* pages per second, the SVSM's own estimate */
-	uint64_t bandwidth;       /* bytes per second, the SVSM's own estimate */
-	uint64_t downtime_ns;     /* from the first vCPU parked to GO sent (source) */
-	uint64_t elapsed_ns;      /* since MIG_CMD_SEND was taken */
+	uint64_t bytes_sent;	  /* record bytes produced into the out rings */
+	uint64_t dirty_rate;	  /* pages per second, the SVSM's own estimate */
+	uint64_t bandwidth;	  /* bytes per second, the SVSM's own estimate */
+	uint64_t downtime_ns;	  /* from the first vCPU parked to GO sent (source) */
+	uint64_t elapsed_ns;	  /* since MIG_CMD_SEND was taken */
 	uint64_t reserved[7];
 };
 ABI_SIZE(struct mig_counters, 128);
@@ -117,13 +118,13 @@ ABI_OFFSET(struct mig_counters, reserved, 72);
 
 /* The host half of the control page: requests and knobs, all hostile. */
 struct mig_host_regs {
-	uint32_t command;     /* enum mig_command */
-	uint32_t command_seq; /* bumped by the host for every new command */
-	uint32_t channels;    /* channels asked for, 1..MIG_MAX_CHANNELS */
-	uint32_t flags;       /* MIG_FLAG_* */
-	uint64_t max_bandwidth;     /* bytes per second the SVSM may produce; 0 = unlimited */
+	uint32_t command;	    /* enum mig_command */
+	uint32_t command_seq;	    /* bumped by the host for every new command */
+	uint32_t channels;	    /* channels asked for, 1..MIG_MAX_CHANNELS */
+	uint32_t flags;		    /* MIG_FLAG_* */
+	uint64_t max_bandwidth;	    /* bytes per second the SVSM may produce; 0 = unlimited */
 	uint64_t downtime_limit_ns; /* stop-and-copy once the rest fits; 0 = default */
-	uint32_t max_rounds;        /* 0 = default */
+	uint32_t max_rounds;	    /* 0 = default */
 	uint32_t reserved0;
 	uint64_t doorbell; /* bumped by the host after producing into an in ring (hint only) */
 	uint64_t reserved[10];
@@ -145,7 +146,7 @@ struct mig_control {
 	uint64_t magic;
 	uint32_t abi_version;
 	uint32_t status; /* enum mig_status */
-	uint32_t error;  /* enum mig_error */
+	uint32_t error;	 /* enum mig_error */
 	uint32_t max_channels;
 	uint32_t channels; /* negotiated with the peer */
 	uint32_t ring_slots;
@@ -199,6 +200,7 @@ ABI_OFFSET(struct mig_slot_header, length, 0);
 ABI_OFFSET(struct mig_slot_header, reserved, 4);
 
 #define MIG_SLOT_OFFSET(channel, dir, index)                                                       \
-	(MIG_RING_OFFSET(channel, dir) + 4096ULL + (uint64_t)((index) % MIG_RING_SLOTS) * MIG_SLOT_SIZE)
+	(MIG_RING_OFFSET(channel, dir) + 4096ULL +                                                 \
+	 (uint64_t)((index) % MIG_RING_SLOTS) * MIG_SLOT_SIZE)
 
 #endif

@@ -15,7 +15,7 @@
 
 enum plat_status {
 	PLAT_OK = 0,
-	PLAT_ERR_INPUT,        /* PVALIDATE/RMPADJUST FAIL_INPUT: not guest RAM, misaligned */
+	PLAT_ERR_INPUT,	       /* PVALIDATE/RMPADJUST FAIL_INPUT: not guest RAM, misaligned */
 	PLAT_ERR_UNCHANGED,    /* PVALIDATE FAIL_UNCHANGED: the page already was in that state */
 	PLAT_ERR_SIZEMISMATCH, /* 2 MiB operation over memory that is not 2 MiB uniform */
 	PLAT_ERR_PERMISSION,   /* RMPADJUST FAIL_PERMISSION */
@@ -93,7 +93,7 @@ uint64_t plat_time_ns(void);
 enum plat_status plat_get_entropy(void *buf, size_t len);
 
 #define PLAT_REPORT_DATA_LEN 64
-#define PLAT_REPORT_LEN      1184
+#define PLAT_REPORT_LEN	     1184
 /* An SEV-SNP ATTESTATION_REPORT for the SVSM (VMPL0) with the given REPORT_DATA. */
 enum plat_status plat_attest_report(const uint8_t report_data[PLAT_REPORT_DATA_LEN],
 				    uint8_t report[PLAT_REPORT_LEN]);

@@ -18,7 +18,7 @@ struct test_case {
 };
 
 void test_fail_at(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void test_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Failures recorded in the running test so far (lets helpers stop early). */
 unsigned test_current_failures(void);
@@ -37,23 +37,23 @@ unsigned test_count(const char *prefix);
 #define TEST(suite, name)                                                                          \
 	static void test_fn_##suite##_##name(void);                                                \
 	static const struct test_case test_desc_##suite##_##name                                   \
-		__attribute__((used, section("svsm_tests"), aligned(8))) = {                        \
-			#suite, #name, test_fn_##suite##_##name};                                  \
+	    __attribute__((used, section("svsm_tests"), aligned(8))) = {#suite, #name,             \
+									test_fn_##suite##_##name}; \
 	static void test_fn_##suite##_##name(void)
 
 #define TEST_CMP_(a, b, op, on_fail)                                                               \
 	do {                                                                                       \
 		__typeof__(a) test_a_ = (a);                                                       \
 		__typeof__(b) test_b_ = (b);                                                       \
-		/* Enum constants are int while enum objects may be unsigned: compare values. */    \
+		/* Enum constants are int while enum objects may be unsigned: compare values. */   \
 		_Pragma("GCC diagnostic push");                                                    \
 		_Pragma("GCC diagnostic ignored \"-Wsign-compare\"");                              \
 		bool test_ok_ = test_a_ op test_b_;                                                \
 		_Pragma("GCC diagnostic pop");                                                     \
 		if (!test_ok_) {                                                                   \
-			test_fail_at(__FILE__, __LINE__, "%s %s %s (0x%llx vs 0x%llx)", #a, #op,  \
-				     #b, (unsigned long long)test_a_,                             \
-				     (unsigned long long)test_b_);                                \
+			test_fail_at(__FILE__, __LINE__, "%s %s %s (0x%llx vs 0x%llx)", #a, #op,   \
+				     #b, (unsigned long long)test_a_,                              \
+				     (unsigned long long)test_b_);                                 \
 			on_fail;                                                                   \
 		}                                                                                  \
 	} while (0)
@@ -82,24 +82,24 @@ unsigned test_count(const char *prefix);
 		}                                                                                  \
 	} while (0)
 
-#define EXPECT_TRUE(c)  TEST_TRUE_((c), (void)0)
-#define EXPECT_FALSE(c) TEST_TRUE_(!(c), (void)0)
-#define EXPECT_EQ(a, b) TEST_CMP_(a, b, ==, (void)0)
-#define EXPECT_NE(a, b) TEST_CMP_(a, b, !=, (void)0)
-#define EXPECT_LT(a, b) TEST_CMP_(a, b, <, (void)0)
-#define EXPECT_LE(a, b) TEST_CMP_(a, b, <=, (void)0)
-#define EXPECT_GT(a, b) TEST_CMP_(a, b, >, (void)0)
-#define EXPECT_GE(a, b) TEST_CMP_(a, b, >=, (void)0)
+#define EXPECT_TRUE(c)	      TEST_TRUE_((c), (void)0)
+#define EXPECT_FALSE(c)	      TEST_TRUE_(!(c), (void)0)
+#define EXPECT_EQ(a, b)	      TEST_CMP_(a, b, ==, (void)0)
+#define EXPECT_NE(a, b)	      TEST_CMP_(a, b, !=, (void)0)
+#define EXPECT_LT(a, b)	      TEST_CMP_(a, b, <, (void)0)
+#define EXPECT_LE(a, b)	      TEST_CMP_(a, b, <=, (void)0)
+#define EXPECT_GT(a, b)	      TEST_CMP_(a, b, >, (void)0)
+#define EXPECT_GE(a, b)	      TEST_CMP_(a, b, >=, (void)0)
 #define EXPECT_MEMEQ(a, b, n) TEST_MEMEQ_(a, b, n, (void)0)
 
-#define ASSERT_TRUE(c)  TEST_TRUE_((c), return)
-#define ASSERT_FALSE(c) TEST_TRUE_(!(c), return)
-#define ASSERT_EQ(a, b) TEST_CMP_(a, b, ==, return)
-#define ASSERT_NE(a, b) TEST_CMP_(a, b, !=, return)
-#define ASSERT_LT(a, b) TEST_CMP_(a, b, <, return)
-#define ASSERT_LE(a, b) TEST_CMP_(a, b, <=, return)
-#define ASSERT_GT(a, b) TEST_CMP_(a, b, >, return)
-#define ASSERT_GE(a, b) TEST_CMP_(a, b, >=, return)
-#define ASSERT_MEMEQ(a, b, n) TEST_MEMEQ_(a, b, n, return)
+#define ASSERT_TRUE(c)	      TEST_TRUE_((c), return )
+#define ASSERT_FALSE(c)	      TEST_TRUE_(!(c), return )
+#define ASSERT_EQ(a, b)	      TEST_CMP_(a, b, ==, return )
+#define ASSERT_NE(a, b)	      TEST_CMP_(a, b, !=, return )
+#define ASSERT_LT(a, b)	      TEST_CMP_(a, b, <, return )
+#define ASSERT_LE(a, b)	      TEST_CMP_(a, b, <=, return )
+#define ASSERT_GT(a, b)	      TEST_CMP_(a, b, >, return )
+#define ASSERT_GE(a, b)	      TEST_CMP_(a, b, >=, return )
+#define ASSERT_MEMEQ(a, b, n) TEST_MEMEQ_(a, b, n, return )
 
 #endif

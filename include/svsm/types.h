@@ -20,10 +20,10 @@
 #define PAGE_MASK      (PAGE_SIZE - 1)
 #define HUGE_PAGE_SIZE (2ULL * 1024 * 1024)
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a)   (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
-#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a)	 (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a)-1)) == 0)
 #define MIN(a, b)                                                                                  \
 	({                                                                                         \
 		__typeof__(a) min_a_ = (a);                                                        \
@@ -38,7 +38,7 @@
 	})
 
 /* Compile-time ABI checks: size and every offset of a struct shared across a trust boundary. */
-#define ABI_SIZE(type, size)          _Static_assert(sizeof(type) == (size), #type " size")
+#define ABI_SIZE(type, size) _Static_assert(sizeof(type) == (size), #type " size")
 #define ABI_OFFSET(type, field, off)                                                               \
 	_Static_assert(__builtin_offsetof(type, field) == (off), #type "." #field " offset")
 

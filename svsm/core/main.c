@@ -9,11 +9,11 @@
 #include "svsm/arch/x86/trap.h"
 #include "svsm/check.h"
 #include "svsm/core/console.h"
-#include "svsm/crypto/crypto.h"
 #include "svsm/core/guest.h"
 #include "svsm/core/guest_mem.h"
 #include "svsm/core/svsm.h"
 #include "svsm/core/vcpu.h"
+#include "svsm/crypto/crypto.h"
 #include "svsm/layout.h"
 #include "svsm/log.h"
 #include "svsm/mm/memmap.h"
@@ -33,7 +33,8 @@ static unsigned read_vp_count(void)
 	uint32_t count;
 
 	/* Loader-written and untrusted: copy, then bound it. */
-	memcpy(&count, (const void *)(uintptr_t)(LAYOUT_PARAM_GENERAL_GPA + LAYOUT_PARAM_VP_COUNT_OFF),
+	memcpy(&count,
+	       (const void *)(uintptr_t)(LAYOUT_PARAM_GENERAL_GPA + LAYOUT_PARAM_VP_COUNT_OFF),
 	       sizeof(count));
 	if (count < 2 || count > SVSM_MAX_CPUS) {
 		PANIC("loader reports %u CPUs; need 2..%u (one SVSM CPU and at least one vCPU)",

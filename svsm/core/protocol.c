@@ -78,8 +78,7 @@ uint64_t protocol_core_pvalidate(gpa_t request)
 		return SVSM_ERR_INVALID_ADDRESS;
 	}
 	max_entries = SVSM_PVALIDATE_MAX_ENTRIES(offset);
-	if (header.entries > max_entries || header.next > header.entries ||
-	    header.reserved != 0) {
+	if (header.entries > max_entries || header.next > header.entries || header.reserved != 0) {
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
 	for (uint16_t i = header.next; i < header.entries; i++) {
@@ -149,8 +148,8 @@ static uint64_t handle_log(struct vcpu *v, uint32_t call, struct trap_frame *f)
 		v->report_value0 = f->r10;
 		v->report_value1 = f->rdx;
 		__atomic_add_fetch(&v->reports, 1, __ATOMIC_RELEASE);
-		LOG_INFO("guest vcpu %u: report %llu %#llx\n", v->index,
-			 (unsigned long long)f->r10, (unsigned long long)f->rdx);
+		LOG_INFO("guest vcpu %u: report %llu %#llx\n", v->index, (unsigned long long)f->r10,
+			 (unsigned long long)f->rdx);
 		return SVSM_SUCCESS;
 	case SVSM_LOG_IDLE:
 		/* One wait; the return path then acts on any pending request. */

@@ -10,7 +10,10 @@ struct spinlock {
 	volatile uint32_t locked;
 };
 
-#define SPINLOCK_INIT {0}
+#define SPINLOCK_INIT                                                                              \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 /* Takes the lock with interrupts off; returns the RFLAGS to hand back to spin_unlock_irq. */
 static inline uint64_t spin_lock_irq(struct spinlock *l)

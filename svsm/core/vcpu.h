@@ -28,12 +28,13 @@ struct vcpu_fault {
 
 struct vcpu {
 	unsigned index; /* guest vCPU number, 0-based */
-	unsigned cpu;   /* SVSM CPU that runs it */
+	unsigned cpu;	/* SVSM CPU that runs it */
 	volatile uint32_t state;
 	volatile uint32_t start_requested;
 	volatile uint32_t stop_requested;
 	volatile uint32_t park_requested;
-	bool start_from_regs; /* start from `regs`/`fpu` (loaded state) instead of the payload entry */
+	bool start_from_regs; /* start from `regs`/`fpu` (loaded state) instead of the payload entry
+			       */
 	gpa_t start_info;
 	uint64_t start_rip;
 	uint64_t start_rsp;

@@ -47,9 +47,10 @@ enum mig_error mig_checkpoint(uint64_t epoch, uint64_t timeout_ns)
 	for (unsigned v = 0; v < n; v++) {
 		while (!plat_vcpu_parked(v)) {
 			if (plat_time_ns() > deadline) {
-				LOG_WARN("migrate: epoch %llu: vcpu %u did not park within %llu ms\n",
-					 (unsigned long long)epoch, v,
-					 (unsigned long long)(timeout_ns / 1000000));
+				LOG_WARN(
+				    "migrate: epoch %llu: vcpu %u did not park within %llu ms\n",
+				    (unsigned long long)epoch, v,
+				    (unsigned long long)(timeout_ns / 1000000));
 				return MIG_ERR_VCPU_TIMEOUT;
 			}
 			__asm__ volatile("pause");

@@ -58,8 +58,9 @@ void migrate_init(const struct migrate_config *cfg)
 	ps = policy_parse(config.policy, config.policy_len, &policy);
 	policy_valid = ps == POLICY_OK;
 	if (!policy_valid) {
-		LOG_WARN("migrate: the image's migration policy is invalid (%s): migration refused\n",
-			 policy_status_str(ps));
+		LOG_WARN(
+		    "migrate: the image's migration policy is invalid (%s): migration refused\n",
+		    policy_status_str(ps));
 	}
 	mig_control_init(&ctl, config.region, MIG_STATUS_IDLE);
 	status = MIG_STATUS_IDLE;
@@ -91,7 +92,8 @@ static void run_source(const struct mig_command_req *req)
 	publish(MIG_STATUS_SOURCE_HANDSHAKE, MIG_ERR_NONE);
 	e = policy_valid ? MIG_ERR_NONE : MIG_ERR_POLICY;
 	if (e == MIG_ERR_NONE) {
-		e = mig_session_open(&session, CRYPTO_ROLE_SOURCE, config.region, &ctl, &policy, req);
+		e = mig_session_open(&session, CRYPTO_ROLE_SOURCE, config.region, &ctl, &policy,
+				     req);
 	}
 	if (e == MIG_ERR_NONE) {
 		e = mig_session_handshake(&session);
@@ -152,10 +154,19 @@ bool migrate_poll(void)
 const char *mig_status_str(enum mig_status s)
 {
 	static const char *const names[] = {
-		"idle",		    "source handshake", "source pre-copy",  "source checkpoint",
-		"source commit",    "source done",	"source aborted",   "target waiting",
-		"target handshake", "target receiving", "target acked",	    "target running",
-		"target failed",
+	    "idle",
+	    "source handshake",
+	    "source pre-copy",
+	    "source checkpoint",
+	    "source commit",
+	    "source done",
+	    "source aborted",
+	    "target waiting",
+	    "target handshake",
+	    "target receiving",
+	    "target acked",
+	    "target running",
+	    "target failed",
 	};
 
 	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "unknown status";
@@ -164,21 +175,21 @@ const char *mig_status_str(enum mig_status s)
 const char *mig_error_str(enum mig_error e)
 {
 	static const char *const names[] = {
-		"none",
-		"bad command",
-		"ring index or slot length out of range",
-		"malformed record",
-		"record failed authentication",
-		"record out of sequence (dropped, duplicated, replayed or reordered)",
-		"peer attestation invalid",
-		"peer not allowed by the migration policy",
-		"record not allowed in this state",
-		"timeout",
-		"peer aborted",
-		"a vCPU did not park in time",
-		"COMMIT does not account for everything received",
-		"host asked to abort",
-		"internal error",
+	    "none",
+	    "bad command",
+	    "ring index or slot length out of range",
+	    "malformed record",
+	    "record failed authentication",
+	    "record out of sequence (dropped, duplicated, replayed or reordered)",
+	    "peer attestation invalid",
+	    "peer not allowed by the migration policy",
+	    "record not allowed in this state",
+	    "timeout",
+	    "peer aborted",
+	    "a vCPU did not park in time",
+	    "COMMIT does not account for everything received",
+	    "host asked to abort",
+	    "internal error",
 	};
 
 	return (unsigned)e < ARRAY_SIZE(names) ? names[e] : "unknown error";

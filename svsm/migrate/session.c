@@ -83,7 +83,8 @@ void mig_session_publish(struct mig_session *s, bool force)
 	s->last_publish_ns = now;
 	s->counters.elapsed_ns = now - s->start_ns;
 	if (s->counters.elapsed_ns > 0) {
-		s->counters.bandwidth = s->counters.bytes_sent * 1000000000ULL / s->counters.elapsed_ns;
+		s->counters.bandwidth =
+		    s->counters.bytes_sent * 1000000000ULL / s->counters.elapsed_ns;
 	}
 	mig_control_publish_counters(s->ctl, &s->counters);
 }
@@ -124,8 +125,7 @@ static void pace(struct mig_session *s)
 	}
 }
 
-static enum mig_error send_raw(struct mig_session *s, uint32_t channel, const void *buf,
-			       size_t len)
+static enum mig_error send_raw(struct mig_session *s, uint32_t channel, const void *buf, size_t len)
 {
 	uint64_t deadline = plat_time_ns() + MIG_IO_TIMEOUT_NS;
 
@@ -146,7 +146,8 @@ static enum mig_error send_raw(struct mig_session *s, uint32_t channel, const vo
 			return e;
 		}
 		if (plat_time_ns() > deadline) {
-			LOG_WARN("migrate: channel %u: the host stopped draining records\n", channel);
+			LOG_WARN("migrate: channel %u: the host stopped draining records\n",
+				 channel);
 			return MIG_ERR_TIMEOUT;
 		}
 		mig_session_publish(s, false);
@@ -234,9 +235,10 @@ enum mig_error mig_session_recv(struct mig_session *s, uint32_t channel, struct 
 	/* A record must arrive on its own channel at exactly the next position: anything else was
 	 * dropped, duplicated, replayed, reordered or moved by the host. */
 	if (rec->channel != channel || rec->seq != s->rx_seq[channel]) {
-		LOG_INFO("migrate: channel %u: expected sequence %llu, got channel %u sequence %llu\n",
-			 channel, (unsigned long long)s->rx_seq[channel], rec->channel,
-			 (unsigned long long)rec->seq);
+		LOG_INFO(
+		    "migrate: channel %u: expected sequence %llu, got channel %u sequence %llu\n",
+		    channel, (unsigned long long)s->rx_seq[channel], rec->channel,
+		    (unsigned long long)rec->seq);
 		return MIG_ERR_SEQUENCE;
 	}
 	s->rx_seq[channel]++;
@@ -387,14 +389,14 @@ static enum mig_error verify_peer(struct mig_session *s, const struct mig_record
 				  const uint8_t transcript[CRYPTO_SHA384_LEN])
 {
 	struct attest_evidence ev = {
-		.report = peer->report,
-		.report_len = MIG_REPORT_LEN,
-		.vcek_der = peer->vcek.data,
-		.vcek_len = peer->vcek.len,
-		.chain_pem = peer->chain.data,
-		.chain_len = peer->chain.len,
-		.public_key = peer->pubkey,
-		.public_key_len = MIG_PUBKEY_LEN,
+	    .report = peer->report,
+	    .report_len = MIG_REPORT_LEN,
+	    .vcek_der = peer->vcek.data,
+	    .vcek_len = peer->vcek.len,
+	    .chain_pem = peer->chain.data,
+	    .chain_len = peer->chain.len,
+	    .public_key = peer->pubkey,
+	    .public_key_len = MIG_PUBKEY_LEN,
 	};
 	enum attest_status st = attest_verify_peer(&s->attest, &ev, transcript);
 
@@ -411,10 +413,10 @@ static enum mig_error verify_peer(struct mig_session *s, const struct mig_record
 static enum mig_error exchange_confirmations(struct mig_session *s,
 					     const struct crypto_session_keys *keys)
 {
-	const uint8_t *ours = s->role == CRYPTO_ROLE_SOURCE ? keys->confirm_source
-							    : keys->confirm_target;
-	const uint8_t *theirs = s->role == CRYPTO_ROLE_SOURCE ? keys->confirm_target
-							      : keys->confirm_source;
+	const uint8_t *ours =
+	    s->role == CRYPTO_ROLE_SOURCE ? keys->confirm_source : keys->confirm_target;
+	const uint8_t *theirs =
+	    s->role == CRYPTO_ROLE_SOURCE ? keys->confirm_target : keys->confirm_source;
 	struct mig_record rec;
 	enum mig_error e;
 
@@ -483,8 +485,8 @@ static enum mig_error handshake_source(struct mig_session *s)
 	struct mig_record peer;
 	enum mig_error e;
 
-	e = attest_error(attest_begin(&s->attest, CRYPTO_ROLE_SOURCE, s->policy, emulated_root(),
-				      nonce));
+	e = attest_error(
+	    attest_begin(&s->attest, CRYPTO_ROLE_SOURCE, s->policy, emulated_root(), nonce));
 	if (e == MIG_ERR_NONE) {
 		e = send_hello(s, nonce, s->req.channels);
 	}
@@ -532,8 +534,8 @@ static enum mig_error handshake_target(struct mig_session *s)
 	struct mig_record peer;
 	enum mig_error e;
 
-	e = attest_error(attest_begin(&s->attest, CRYPTO_ROLE_TARGET, s->policy, emulated_root(),
-				      nonce));
+	e = attest_error(
+	    attest_begin(&s->attest, CRYPTO_ROLE_TARGET, s->policy, emulated_root(), nonce));
 	if (e == MIG_ERR_NONE) {
 		/* The source may come much later: waiting is the host's choice, not a failure. */
 		e = expect(s, MIG_REC_HELLO, &rec, UINT64_MAX);
@@ -578,7 +580,8 @@ static enum mig_error handshake_target(struct mig_session *s)
 
 enum mig_error mig_session_handshake(struct mig_session *s)
 {
-	enum mig_error e = s->role == CRYPTO_ROLE_SOURCE ? handshake_source(s) : handshake_target(s);
+	enum mig_error e =
+	    s->role == CRYPTO_ROLE_SOURCE ? handshake_source(s) : handshake_target(s);
 
 	if (e == MIG_ERR_NONE) {
 		mig_control_set_channels(s->ctl, s->channels);

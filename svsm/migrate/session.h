@@ -17,8 +17,8 @@
 #include "svsm/migrate_abi.h"
 
 #define MIG_HANDSHAKE_TIMEOUT_NS (60ULL * 1000000000ULL)
-#define MIG_IO_TIMEOUT_NS        (30ULL * 1000000000ULL)
-#define MIG_STAGING_MAX          (MIG_PAGES_PER_RECORD * PAGE_SIZE)
+#define MIG_IO_TIMEOUT_NS	 (30ULL * 1000000000ULL)
+#define MIG_STAGING_MAX		 (MIG_PAGES_PER_RECORD * PAGE_SIZE)
 
 struct mig_session {
 	enum crypto_role role;

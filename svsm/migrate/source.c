@@ -21,7 +21,7 @@ struct source_state {
 	uint32_t next_channel;
 	struct crypto_sha384_ctx digest[MIG_MAX_CHANNELS];
 	uint64_t round_count[MIG_MAX_CHANNELS]; /* page entries sent on a channel this round */
-	uint64_t entries;                       /* page entries sent, all rounds */
+	uint64_t entries;			/* page entries sent, all rounds */
 	gpa_t batch[MIG_PAGES_PER_RECORD];
 	uint32_t batch_len;
 	unsigned parked;
@@ -41,7 +41,7 @@ struct source_state {
 #define THROTTLE_PERIOD_NS 50000000ULL
 #define THROTTLE_STEP_PCT  20U
 #define THROTTLE_MAX_PCT   95U
-#define CHUNK_PAGES        4096U
+#define CHUNK_PAGES	   4096U
 
 /* Pages written by the guest since they were last protected: the SVSM's own record. Together
  * with the validated bitmap that is two bits per guest page. */
@@ -333,16 +333,18 @@ static bool converged(struct source_state *st)
 		return true;
 	}
 	if (st->round + 1 >= st->max_rounds) {
-		LOG_INFO("migrate: %u rounds done: stopping the guest for the rest\n", st->max_rounds);
+		LOG_INFO("migrate: %u rounds done: stopping the guest for the rest\n",
+			 st->max_rounds);
 		return true;
 	}
 	if (rate * PAGE_SIZE >= bandwidth) {
 		if ((st->s->req.flags & MIG_FLAG_AUTO_CONVERGE) == 0) {
-			LOG_INFO("migrate: the guest dirties memory faster than the link carries it "
-				 "(%llu vs %llu KiB/s): stopping it for the rest; auto-converge would "
-				 "throttle it instead\n",
-				 (unsigned long long)((rate * PAGE_SIZE) >> 10),
-				 (unsigned long long)(bandwidth >> 10));
+			LOG_INFO(
+			    "migrate: the guest dirties memory faster than the link carries it "
+			    "(%llu vs %llu KiB/s): stopping it for the rest; auto-converge would "
+			    "throttle it instead\n",
+			    (unsigned long long)((rate * PAGE_SIZE) >> 10),
+			    (unsigned long long)(bandwidth >> 10));
 			return true;
 		}
 		st->throttle_pct = MIN(st->throttle_pct + THROTTLE_STEP_PCT, THROTTLE_MAX_PCT);
@@ -429,7 +431,8 @@ static enum mig_error await_ack(struct mig_session *s, const uint8_t hash[MIG_CO
 	if (rec.type == MIG_REC_ABORT) {
 		return MIG_ERR_PEER_ABORT;
 	}
-	if (rec.type != MIG_REC_ACK || !crypto_ct_equal(rec.commit_hash, hash, MIG_COMMIT_HASH_LEN)) {
+	if (rec.type != MIG_REC_ACK ||
+	    !crypto_ct_equal(rec.commit_hash, hash, MIG_COMMIT_HASH_LEN)) {
 		return MIG_ERR_PROTOCOL;
 	}
 	return MIG_ERR_NONE;
@@ -445,7 +448,6 @@ static enum mig_error send_go(struct mig_session *s, const uint8_t hash[MIG_COMM
 	rec.commit_hash = hash;
 	return mig_session_send(s, &rec, NULL, 0);
 }
-
 
 static enum mig_error run_until_go(struct source_state *st, uint64_t park_timeout_ns,
 				   uint8_t hash[MIG_COMMIT_HASH_LEN])

@@ -55,8 +55,8 @@ static enum mig_error apply_page(struct target_state *st, gpa_t gpa, uint8_t kin
 	}
 	page_round[pfn] = (uint16_t)(round + 1);
 	if (kind == MIG_PAGE_INVALIDATED) {
-		result = guest_mem_validated(gpa) ? guest_mem_pvalidate(gpa, false, false, false)
-						  : 0;
+		result =
+		    guest_mem_validated(gpa) ? guest_mem_pvalidate(gpa, false, false, false) : 0;
 	} else {
 		/* Validating zeroes the page: a ZERO page needs nothing more. */
 		result = guest_mem_pvalidate(gpa, false, true, true);
@@ -96,8 +96,7 @@ static enum mig_error handle_pages(struct target_state *st, const struct mig_rec
 	return MIG_ERR_NONE;
 }
 
-static enum mig_error handle_vcpu(struct target_state *st, const struct mig_record *rec,
-				  size_t len)
+static enum mig_error handle_vcpu(struct target_state *st, const struct mig_record *rec, size_t len)
 {
 	if (rec->vcpu >= plat_vcpu_count() || rec->vcpu >= MAX_VCPUS ||
 	    st->vcpu_received[rec->vcpu] || len == 0 || len > PLAT_VCPU_STATE_MAX) {
@@ -129,7 +128,7 @@ static enum mig_error handle_commit(struct target_state *st, const struct mig_re
 		return MIG_ERR_INCOMPLETE;
 	}
 	return crypto_sha384(rec->aad.data, rec->aad.len, c->hash) == CRYPTO_OK ? MIG_ERR_NONE
-										  : MIG_ERR_INTERNAL;
+										: MIG_ERR_INTERNAL;
 }
 
 static enum mig_error handle(struct target_state *st, const struct mig_record *rec, size_t len)
@@ -207,7 +206,8 @@ static enum mig_error receive_all(struct target_state *st)
 				continue;
 			}
 			all_complete = false;
-			e = mig_session_recv(s, c, &rec, plaintext, sizeof(plaintext), &len, 0, &got);
+			e = mig_session_recv(s, c, &rec, plaintext, sizeof(plaintext), &len, 0,
+					     &got);
 			if (e == MIG_ERR_NONE && got) {
 				e = handle(st, &rec, len);
 				idle_since = plat_time_ns();
@@ -276,7 +276,6 @@ static enum mig_error start_vcpus(struct target_state *st)
 	}
 	return MIG_ERR_NONE;
 }
-
 
 /* Nothing received may outlive a failed migration: no page stays validated for a guest that
  * never ran here. */

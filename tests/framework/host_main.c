@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* main() of every host test binary: runs the registered tests, optionally filtered by argv[1]. */
-#include "svsm/check.h"
-#include "svsm/log.h"
-#include "svsm/test.h"
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "svsm/check.h"
+#include "svsm/log.h"
+#include "svsm/test.h"
 
 void test_log(const char *fmt, ...)
 {

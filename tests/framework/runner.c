@@ -7,11 +7,11 @@
  *   [test] PASS <suite>.<name>   or   [test] FAIL <suite>.<name>
  *   [test] DONE <passed> passed, <failed> failed
  */
-#include "svsm/test.h"
-
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+
+#include "svsm/test.h"
 
 extern const struct test_case __start_svsm_tests[];
 extern const struct test_case __stop_svsm_tests[];

@@ -17,10 +17,10 @@
 #include "svsm/test.h"
 #include "svsm/workload.h"
 
-#define WAIT_NS    20000000000ULL
-#define REGION     (128U * 1024U)
-#define STEPS      40000ULL
-#define RATE       40ULL /* writes per ms: the workload takes about a second */
+#define WAIT_NS 20000000000ULL
+#define REGION	(128U * 1024U)
+#define STEPS	40000ULL
+#define RATE	40ULL /* writes per ms: the workload takes about a second */
 
 static uint64_t dirty_words[BITMAP_WORDS(GUEST_MEM_MAX_BYTES / PAGE_SIZE)];
 static uint64_t replay[REGION / sizeof(uint64_t)];

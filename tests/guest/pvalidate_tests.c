@@ -190,9 +190,11 @@ TEST(pvalidate, rejects_bad_request_headers)
 	struct svsm_pvalidate_header h = {.entries = 1, .next = 0, .reserved = 0};
 	uint64_t e = entry(page_at(7), SVSM_PVALIDATE_VALIDATE);
 
-	/* The request itself: misaligned, in SVSM memory, or in a page the guest never validated. */
+	/* The request itself: misaligned, in SVSM memory, or in a page the guest never validated.
+	 */
 	EXPECT_EQ(protocol_core_pvalidate(gpa_add(req, 4)), SVSM_ERR_INVALID_PARAMETER);
-	EXPECT_EQ(protocol_core_pvalidate(gpa_init(LAYOUT_SVSM_IMAGE_GPA)), SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(protocol_core_pvalidate(gpa_init(LAYOUT_SVSM_IMAGE_GPA)),
+		  SVSM_ERR_INVALID_ADDRESS);
 	invalidate(page_at(8));
 	EXPECT_EQ(protocol_core_pvalidate(page_at(8)), SVSM_ERR_INVALID_ADDRESS);
 	/* More entries than fit in the page after the header. */

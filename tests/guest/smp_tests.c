@@ -14,9 +14,10 @@ TEST(smp, every_cpu_online)
 	uint32_t vp_count;
 
 	/* The loader's VP count (what QEMU was told with -smp) must match what came up. */
-	__builtin_memcpy(&vp_count,
-			 (const void *)(uintptr_t)(LAYOUT_PARAM_GENERAL_GPA + LAYOUT_PARAM_VP_COUNT_OFF),
-			 sizeof(vp_count));
+	__builtin_memcpy(
+	    &vp_count,
+	    (const void *)(uintptr_t)(LAYOUT_PARAM_GENERAL_GPA + LAYOUT_PARAM_VP_COUNT_OFF),
+	    sizeof(vp_count));
 	EXPECT_EQ(cpu_count, vp_count);
 	EXPECT_EQ(vcpu_count(), cpu_count - 1);
 	for (unsigned i = 0; i < cpu_count; i++) {

@@ -35,10 +35,8 @@ static bool wait_heartbeat_above(unsigned vcpu, uint64_t value)
 
 TEST(vcpu_state, parked_vcpu_is_frozen_and_resumes)
 {
-	struct guest_launch l = {.action = GUEST_ACTION_WORKLOAD,
-				 .region_size = 128 * 1024,
-				 .seed = 99,
-				 .max_steps = 0};
+	struct guest_launch l = {
+	    .action = GUEST_ACTION_WORKLOAD, .region_size = 128 * 1024, .seed = 99, .max_steps = 0};
 	uint64_t frozen;
 
 	guest_launch(0, &l);
@@ -88,10 +86,8 @@ TEST(vcpu_state, saved_state_continues_the_same_computation)
 
 TEST(vcpu_state, hostile_state_is_refused)
 {
-	struct guest_launch l = {.action = GUEST_ACTION_WORKLOAD,
-				 .region_size = 64 * 1024,
-				 .seed = 5,
-				 .max_steps = 0};
+	struct guest_launch l = {
+	    .action = GUEST_ACTION_WORKLOAD, .region_size = 64 * 1024, .seed = 5, .max_steps = 0};
 	struct vcpu_saved_state good;
 	struct vcpu_saved_state bad;
 	size_t len;

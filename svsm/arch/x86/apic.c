@@ -12,19 +12,19 @@
 #include "svsm/layout.h"
 #include "svsm/log.h"
 
-#define APIC_BASE        0xFEE00000ULL
-#define APIC_REG_ID      0x20U
-#define APIC_REG_EOI     0xB0U
-#define APIC_REG_SVR     0xF0U
-#define APIC_REG_ESR     0x280U
-#define APIC_REG_ICR_LOW 0x300U
-#define APIC_REG_ICR_HI  0x310U
+#define APIC_BASE	   0xFEE00000ULL
+#define APIC_REG_ID	   0x20U
+#define APIC_REG_EOI	   0xB0U
+#define APIC_REG_SVR	   0xF0U
+#define APIC_REG_ESR	   0x280U
+#define APIC_REG_ICR_LOW   0x300U
+#define APIC_REG_ICR_HI	   0x310U
 #define APIC_REG_LVT_TIMER 0x320U
-#define APIC_ICR_BUSY    (1U << 12)
-#define APIC_ICR_INIT    0x00000500U
-#define APIC_ICR_STARTUP 0x00000600U
-#define APIC_ICR_ASSERT  0x00004000U
-#define APIC_ICR_LEVEL   0x00008000U
+#define APIC_ICR_BUSY	   (1U << 12)
+#define APIC_ICR_INIT	   0x00000500U
+#define APIC_ICR_STARTUP   0x00000600U
+#define APIC_ICR_ASSERT	   0x00004000U
+#define APIC_ICR_LEVEL	   0x00008000U
 
 #define PIT_HZ 1193182ULL
 
@@ -143,7 +143,8 @@ struct ap_params {
 
 unsigned smp_start_aps(unsigned cpus)
 {
-	volatile struct ap_params *params = (volatile struct ap_params *)(uintptr_t)LAYOUT_AP_PARAMS_GPA;
+	volatile struct ap_params *params =
+	    (volatile struct ap_params *)(uintptr_t)LAYOUT_AP_PARAMS_GPA;
 	unsigned online = 1;
 
 	for (unsigned i = 1; i < cpus; i++) {
@@ -159,7 +160,8 @@ unsigned smp_start_aps(unsigned cpus)
 		apic_icr(target, APIC_ICR_INIT | APIC_ICR_ASSERT | APIC_ICR_LEVEL);
 		time_delay_us(10000);
 		for (int sipi = 0; sipi < 2 && !pc->online; sipi++) {
-			apic_icr(target, APIC_ICR_STARTUP | (uint32_t)(LAYOUT_AP_TRAMPOLINE_GPA >> 12));
+			apic_icr(target,
+				 APIC_ICR_STARTUP | (uint32_t)(LAYOUT_AP_TRAMPOLINE_GPA >> 12));
 			time_delay_us(200);
 		}
 		deadline = time_ns() + 2000000000ULL;
@@ -214,7 +216,8 @@ void tlb_shootdown_all(void)
 	flush_tlb_local();
 	for (unsigned i = 0; i < cpu_count; i++) {
 		while (i != self && percpu_areas[i].online &&
-		       __atomic_load_n(&percpu_areas[i].tlb_flush_pending, __ATOMIC_ACQUIRE) != 0U) {
+		       __atomic_load_n(&percpu_areas[i].tlb_flush_pending, __ATOMIC_ACQUIRE) !=
+			   0U) {
 			tlb_flush_if_pending();
 			cpu_relax();
 		}

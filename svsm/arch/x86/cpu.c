@@ -16,7 +16,7 @@ static uint8_t kernel_stacks[SVSM_MAX_CPUS][KERNEL_STACK_SIZE] __attribute__((al
 static uint8_t ist_stacks[SVSM_MAX_CPUS][2][IST_STACK_SIZE] __attribute__((aligned(4096)));
 
 #define IST_DOUBLE_FAULT 1U
-#define IST_NMI_MCE      2U
+#define IST_NMI_MCE	 2U
 
 struct idt_entry {
 	uint16_t offset_low;
@@ -41,13 +41,13 @@ extern void syscall_entry(void);
 static void idt_set(unsigned vector, uint64_t handler, uint8_t ist, uint8_t dpl)
 {
 	idt[vector] = (struct idt_entry){
-		.offset_low = (uint16_t)handler,
-		.selector = SEL_KERNEL_CODE,
-		.ist = ist,
-		.type_attr = (uint8_t)(0x8E | (dpl << 5)), /* present, 64-bit interrupt gate */
-		.offset_mid = (uint16_t)(handler >> 16),
-		.offset_high = (uint32_t)(handler >> 32),
-		.reserved = 0,
+	    .offset_low = (uint16_t)handler,
+	    .selector = SEL_KERNEL_CODE,
+	    .ist = ist,
+	    .type_attr = (uint8_t)(0x8E | (dpl << 5)), /* present, 64-bit interrupt gate */
+	    .offset_mid = (uint16_t)(handler >> 16),
+	    .offset_high = (uint32_t)(handler >> 32),
+	    .reserved = 0,
 	};
 }
 
@@ -131,7 +131,8 @@ void cpu_setup(unsigned index)
 	pc->kernel_stack_top = percpu_stack_top(index);
 	memset(&pc->tss, 0, sizeof(pc->tss));
 	pc->tss.rsp[0] = pc->kernel_stack_top;
-	pc->tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(uintptr_t)&ist_stacks[index][0][IST_STACK_SIZE];
+	pc->tss.ist[IST_DOUBLE_FAULT - 1] =
+	    (uint64_t)(uintptr_t)&ist_stacks[index][0][IST_STACK_SIZE];
 	pc->tss.ist[IST_NMI_MCE - 1] = (uint64_t)(uintptr_t)&ist_stacks[index][1][IST_STACK_SIZE];
 	pc->tss.iomap_base = sizeof(pc->tss); /* no I/O bitmap: ring 3 has no port access */
 	gdt_build(pc);

@@ -13,22 +13,22 @@
 #define CR0_WP (1ULL << 16)
 #define CR0_PG (1ULL << 31)
 
-#define CR4_PAE        (1ULL << 5)
-#define CR4_PGE        (1ULL << 7)
+#define CR4_PAE	       (1ULL << 5)
+#define CR4_PGE	       (1ULL << 7)
 #define CR4_OSFXSR     (1ULL << 9)
 #define CR4_OSXMMEXCPT (1ULL << 10)
 #define CR4_SMEP       (1ULL << 20)
 #define CR4_SMAP       (1ULL << 21)
 
-#define MSR_EFER           0xC0000080U
-#define MSR_STAR           0xC0000081U
-#define MSR_LSTAR          0xC0000082U
-#define MSR_SFMASK         0xC0000084U
-#define MSR_FS_BASE        0xC0000100U
-#define MSR_GS_BASE        0xC0000101U
+#define MSR_EFER	   0xC0000080U
+#define MSR_STAR	   0xC0000081U
+#define MSR_LSTAR	   0xC0000082U
+#define MSR_SFMASK	   0xC0000084U
+#define MSR_FS_BASE	   0xC0000100U
+#define MSR_GS_BASE	   0xC0000101U
 #define MSR_KERNEL_GS_BASE 0xC0000102U
-#define MSR_APIC_BASE      0x1BU
-#define MSR_PAT            0x277U
+#define MSR_APIC_BASE	   0x1BU
+#define MSR_PAT		   0x277U
 
 #define EFER_SCE (1ULL << 0)
 #define EFER_LME (1ULL << 8)
@@ -82,7 +82,9 @@ static inline uint64_t read_cr2(void)
 static inline void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *a, uint32_t *b, uint32_t *c,
 			 uint32_t *d)
 {
-	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(subleaf));
+	__asm__ volatile("cpuid"
+			 : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+			 : "a"(leaf), "c"(subleaf));
 }
 
 static inline void outb(uint16_t port, uint8_t v)

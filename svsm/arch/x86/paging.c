@@ -84,7 +84,8 @@ static void map_svsm_region(void)
 static void map_guest_ram(void)
 {
 	for (uint64_t va = guest_ram_start; va < guest_ram_end; va += PAGE_SIZE) {
-		*walk(va, 1) = 0; /* creates the tables; no guest access until validated and granted */
+		*walk(va, 1) =
+		    0; /* creates the tables; no guest access until validated and granted */
 	}
 }
 

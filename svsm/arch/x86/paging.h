@@ -15,15 +15,15 @@
 
 #define PAGING_DMAP_BASE 0xFFFF800000000000ULL
 
-#define PTE_P   (1ULL << 0)
-#define PTE_W   (1ULL << 1)
-#define PTE_U   (1ULL << 2)
-#define PTE_PWT (1ULL << 3)
-#define PTE_PCD (1ULL << 4)
-#define PTE_A   (1ULL << 5)
-#define PTE_D   (1ULL << 6)
-#define PTE_PS  (1ULL << 7)
-#define PTE_NX  (1ULL << 63)
+#define PTE_P	      (1ULL << 0)
+#define PTE_W	      (1ULL << 1)
+#define PTE_U	      (1ULL << 2)
+#define PTE_PWT	      (1ULL << 3)
+#define PTE_PCD	      (1ULL << 4)
+#define PTE_A	      (1ULL << 5)
+#define PTE_D	      (1ULL << 6)
+#define PTE_PS	      (1ULL << 7)
+#define PTE_NX	      (1ULL << 63)
 #define PTE_ADDR_MASK 0x000FFFFFFFFFF000ULL
 
 struct page_alloc;

@@ -12,7 +12,7 @@
 #include "svsm/types.h"
 
 #define KERNEL_STACK_SIZE (32U * 1024U)
-#define IST_STACK_SIZE    (8U * 1024U)
+#define IST_STACK_SIZE	  (8U * 1024U)
 
 struct gdt_tss {
 	uint32_t reserved0;
@@ -31,10 +31,10 @@ ABI_OFFSET(struct gdt_tss, iomap_base, 102);
 struct vcpu;
 
 struct percpu {
-	struct percpu *self;       /* gs:0 */
+	struct percpu *self;	   /* gs:0 */
 	uint64_t kernel_stack_top; /* gs:8, loaded by the SYSCALL entry */
-	uint64_t user_rsp;         /* gs:16, scratch for the SYSCALL entry */
-	uint32_t index;            /* 0 is the SVSM's own CPU; 1.. are guest vCPUs */
+	uint64_t user_rsp;	   /* gs:16, scratch for the SYSCALL entry */
+	uint32_t index;		   /* 0 is the SVSM's own CPU; 1.. are guest vCPUs */
 	uint32_t apic_id;
 	struct vcpu *vcpu; /* NULL on the SVSM's own CPU */
 	volatile uint32_t online;

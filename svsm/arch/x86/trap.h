@@ -27,25 +27,25 @@ ABI_OFFSET(struct trap_frame, cs, 144);
 /* GDT selectors. The order user-data before user-code is what SYSRET/STAR require. */
 #define SEL_KERNEL_CODE 0x08U
 #define SEL_KERNEL_DATA 0x10U
-#define SEL_USER_DATA   0x1BU
-#define SEL_USER_CODE   0x23U
-#define SEL_TSS         0x28U
+#define SEL_USER_DATA	0x1BU
+#define SEL_USER_CODE	0x23U
+#define SEL_TSS		0x28U
 
-#define VEC_DE 0U
-#define VEC_DB 1U
+#define VEC_DE	0U
+#define VEC_DB	1U
 #define VEC_NMI 2U
-#define VEC_BP 3U
-#define VEC_UD 6U
-#define VEC_NM 7U
-#define VEC_DF 8U
-#define VEC_GP 13U
-#define VEC_PF 14U
-#define VEC_MC 18U
+#define VEC_BP	3U
+#define VEC_UD	6U
+#define VEC_NM	7U
+#define VEC_DF	8U
+#define VEC_GP	13U
+#define VEC_PF	14U
+#define VEC_MC	18U
 
 /* Interrupt vectors used by the SVSM. */
-#define VEC_IPI_WAKE     0xF0U /* re-evaluate pending vCPU requests (start, stop, park) */
-#define VEC_IPI_TLB      0xF1U /* TLB shootdown */
-#define VEC_IPI_PING     0xF2U /* tests: IPI round trip */
+#define VEC_IPI_WAKE	  0xF0U /* re-evaluate pending vCPU requests (start, stop, park) */
+#define VEC_IPI_TLB	  0xF1U /* TLB shootdown */
+#define VEC_IPI_PING	  0xF2U /* tests: IPI round trip */
 #define VEC_APIC_SPURIOUS 0xFFU
 /* Pseudo-vector recorded in the frame for SYSCALL entries. */
 #define VEC_SYSCALL 0x100U

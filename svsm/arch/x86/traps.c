@@ -10,8 +10,8 @@
 #include "svsm/plat/qemu/qemu.h"
 
 static const char *const exception_names[32] = {
-	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS",
-	"#NP", "#SS", "#GP", "#PF", "res", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS",
+    "#NP", "#SS", "#GP", "#PF", "res", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
 };
 
 const char *trap_vector_name(uint64_t vector);
@@ -55,7 +55,8 @@ static void handle_interrupt(struct trap_frame *f)
 		tlb_flush_if_pending();
 		break;
 	case VEC_IPI_PING:
-		/* A ping to a vCPU's CPU is answered with a ping to the SVSM's CPU: a round trip. */
+		/* A ping to a vCPU's CPU is answered with a ping to the SVSM's CPU: a round trip.
+		 */
 		__atomic_add_fetch(&this_cpu()->ping_count, 1, __ATOMIC_RELEASE);
 		if (this_cpu()->index != 0) {
 			apic_send_ipi(percpu_areas[0].apic_id, VEC_IPI_PING);

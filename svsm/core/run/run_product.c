@@ -18,9 +18,9 @@
 #include "svsm/migrate/migrate.h"
 #include "svsm/plat.h"
 
-#define DEMO_STEPS       12000000ULL
-#define DEMO_SEED_BASE   0x5EED0000ULL
-#define RUN_TIMEOUT_NS   (900ULL * 1000000000ULL)
+#define DEMO_STEPS	 12000000ULL
+#define DEMO_SEED_BASE	 0x5EED0000ULL
+#define RUN_TIMEOUT_NS	 (900ULL * 1000000000ULL)
 #define STATUS_PERIOD_NS 500000000ULL
 
 static const char *state_name(uint32_t state)
@@ -34,9 +34,9 @@ static void launch_workload(void)
 {
 	for (unsigned i = 0; i < vcpu_count(); i++) {
 		struct guest_launch l = {
-			.action = GUEST_ACTION_WORKLOAD,
-			.seed = DEMO_SEED_BASE + i,
-			.max_steps = DEMO_STEPS,
+		    .action = GUEST_ACTION_WORKLOAD,
+		    .seed = DEMO_SEED_BASE + i,
+		    .max_steps = DEMO_STEPS,
 		};
 
 		guest_launch(i, &l);
@@ -72,8 +72,8 @@ static void print_results(void)
 		if (!guest_read_info(i, &info)) {
 			continue;
 		}
-		console_printf("[result] vcpu=%u seed=%#llx steps=%llu size=%llu checksum=%#llx\n", i,
-			       (unsigned long long)info.seed, (unsigned long long)info.heartbeat,
+		console_printf("[result] vcpu=%u seed=%#llx steps=%llu size=%llu checksum=%#llx\n",
+			       i, (unsigned long long)info.seed, (unsigned long long)info.heartbeat,
 			       (unsigned long long)info.region_size,
 			       (unsigned long long)info.checksum);
 	}
@@ -91,9 +91,9 @@ static bool guest_running_here(void)
 void svsm_run(void)
 {
 	struct migrate_config cfg = {
-		.region = (void *)(uintptr_t)LAYOUT_MIGRATION_GPA,
-		.policy = (const void *)(uintptr_t)LAYOUT_POLICY_GPA,
-		.policy_len = POLICY_SIZE,
+	    .region = (void *)(uintptr_t)LAYOUT_MIGRATION_GPA,
+	    .policy = (const void *)(uintptr_t)LAYOUT_POLICY_GPA,
+	    .policy_len = POLICY_SIZE,
 	};
 	uint64_t deadline = time_ns() + RUN_TIMEOUT_NS;
 	uint64_t next_status = 0;

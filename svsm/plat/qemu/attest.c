@@ -25,7 +25,8 @@ enum plat_status plat_attest_report(const uint8_t report_data[PLAT_REPORT_DATA_L
 	       sizeof(measurement));
 	s = emu_psp_report(measurement, report_data, REQUESTER_VMPL, report);
 	if (s != CRYPTO_OK) {
-		LOG_WARN("emulated PSP (proves nothing): report failed: %s\n", crypto_status_str(s));
+		LOG_WARN("emulated PSP (proves nothing): report failed: %s\n",
+			 crypto_status_str(s));
 		return PLAT_ERR_HARDWARE;
 	}
 	LOG_INFO("emulated PSP (TEST-ONLY key, proves nothing): issued a report\n");

@@ -6,8 +6,8 @@
 #ifndef SVSM_LIBC_ASSERT_H
 #define SVSM_LIBC_ASSERT_H
 
-__attribute__((__noreturn__, __format__(__printf__, 3, 4))) void panic_at(const char *file, int line,
-							      const char *fmt, ...);
+__attribute__((__noreturn__, __format__(__printf__, 3, 4))) void
+panic_at(const char *file, int line, const char *fmt, ...);
 
 #define static_assert _Static_assert
 
