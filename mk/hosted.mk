@@ -20,7 +20,7 @@ HOSTED_E2E       := tests/e2e/hosted.sh
 
 HOSTED_PLAT_SRCS := host/plat/hosted/plat.c host/plat/hosted/vcpu.c
 HOSTED_VM_SRCS   := host/plat/hosted/vm_main.c host/plat/hosted/vm_image.c
-HOSTED_CORE_SRCS := svsm/core/guest_mem.c svsm/mm/bitmap.c svsm/mm/memmap.c svsm/lib/workload.c \
+HOSTED_CORE_SRCS := svsm/core/guest_mem.c svsm/core/plat_status.c svsm/mm/bitmap.c svsm/mm/memmap.c svsm/lib/workload.c \
                     svsm/arch/x86/entropy.c host/lib/host_env.c
 HOSTED_CRYPTO_SRCS := $(sort $(wildcard svsm/crypto/crypto*.c)) svsm/crypto/snp_report.c \
                     svsm/crypto/policy.c svsm/crypto/attest.c svsm/crypto/emu_psp.c \
