@@ -594,6 +594,8 @@ enum mig_error mig_session_handshake(struct mig_session *s)
 void mig_session_send_abort(struct mig_session *s, enum mig_error reason)
 {
 	struct mig_record rec;
+	size_t len = 0;
+	bool produced = false;
 
 	if (!s->keys_ready || reason == MIG_ERR_PEER_ABORT) {
 		return;
@@ -602,18 +604,12 @@ void mig_session_send_abort(struct mig_session *s, enum mig_error reason)
 	rec.type = MIG_REC_ABORT;
 	rec.channel = 0;
 	rec.reason = reason;
-	(void)mig_session_send(s, &rec, NULL, 0);
-}
-
-enum mig_error mig_session_poll_peer(struct mig_session *s)
-{
-	struct mig_record rec;
-	size_t len;
-	bool got;
-	enum mig_error e = mig_session_recv(s, 0, &rec, NULL, 0, &len, 0, &got);
-
-	if (e != MIG_ERR_NONE || !got) {
-		return e;
+	rec.seq = s->tx_seq[0];
+	if (mig_record_seal(&s->tx_key[0], &rec, NULL, 0, tx_buf, sizeof(tx_buf), &len) !=
+	    MIG_ERR_NONE) {
+		return;
 	}
-	return rec.type == MIG_REC_ABORT ? MIG_ERR_PEER_ABORT : MIG_ERR_PROTOCOL;
+	s->tx_seq[0]++;
+	/* One try: when the host stopped draining the ring, waiting would only delay the guest. */
+	(void)mig_ring_produce(&s->out[0], tx_buf, len, &produced);
 }

@@ -64,9 +64,9 @@ enum mig_error mig_session_recv(struct mig_session *s, uint32_t channel, struct 
 				void *plaintext, size_t cap, size_t *len, uint64_t timeout_ns,
 				bool *got);
 
-/* Sends an authenticated ABORT so the peer stops at once instead of timing out. Best effort (the
- * failure may be the link itself); nothing before the keys exist, nothing in reply to the peer's
- * own ABORT. */
+/* Sends an authenticated ABORT so the peer stops at once instead of timing out. Best effort and
+ * without waiting (the failure may be the link itself); nothing before the keys exist, nothing in
+ * reply to the peer's own ABORT. */
 void mig_session_send_abort(struct mig_session *s, enum mig_error reason);
 
 /* Source, while it produces: a record from the target before COMMIT can only be an ABORT

@@ -505,8 +505,9 @@ enum mig_error mig_source_run(struct mig_session *s, uint64_t park_timeout_ns)
 		e = send_go(s, hash);
 	}
 	if (e != MIG_ERR_NONE) {
-		mig_session_send_abort(s, e);
+		/* The guest first: it must not wait for the host to drain our ABORT. */
 		restore_guest(&st);
+		mig_session_send_abort(s, e);
 		return e;
 	}
 	s->aborting_allowed = false;

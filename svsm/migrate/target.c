@@ -9,6 +9,7 @@
 #include "svsm/check.h"
 #include "svsm/core/guest_mem.h"
 #include "svsm/log.h"
+#include "svsm/migrate/migrate.h"
 #include "svsm/migrate/transfer.h"
 #include "svsm/plat.h"
 
@@ -243,24 +244,39 @@ static enum mig_error send_ack(struct target_state *st)
 	return mig_session_send(st->s, &rec, NULL, 0);
 }
 
+/*
+ * After our ACK the source may already have sent GO: from here on a bad record (a replay, a
+ * duplicate, garbage) cannot be allowed to end the wait, or a host could turn "GO was sent" into
+ * "the guest runs nowhere" more easily than by withholding GO. Such records are dropped and the
+ * wait goes on (the host may resend GO, which is idempotent). Only an authenticated ABORT, or the
+ * host giving up on this VM, ends it.
+ */
 static enum mig_error await_go(struct target_state *st)
 {
-	struct mig_record rec;
-	size_t len;
-	bool got;
-	enum mig_error e = mig_session_recv(st->s, 0, &rec, NULL, 0, &len, UINT64_MAX, &got);
+	for (;;) {
+		struct mig_record rec;
+		size_t len;
+		bool got;
+		enum mig_error e =
+		    mig_session_recv(st->s, 0, &rec, NULL, 0, &len, UINT64_MAX, &got);
 
-	if (e != MIG_ERR_NONE) {
-		return e;
+		if (e == MIG_ERR_HOST_ABORT || e == MIG_ERR_RING || e == MIG_ERR_INTERNAL) {
+			return e;
+		}
+		if (e != MIG_ERR_NONE) {
+			LOG_INFO("migrate: waiting for GO: dropped a bad record (%s)\n",
+				 mig_error_str(e));
+			continue;
+		}
+		if (rec.type == MIG_REC_ABORT) {
+			return MIG_ERR_PEER_ABORT;
+		}
+		if (rec.type == MIG_REC_GO &&
+		    crypto_ct_equal(rec.commit_hash, st->commit.hash, MIG_COMMIT_HASH_LEN)) {
+			return MIG_ERR_NONE;
+		}
+		LOG_INFO("migrate: waiting for GO: dropped an unexpected record\n");
 	}
-	if (rec.type == MIG_REC_ABORT) {
-		return MIG_ERR_PEER_ABORT;
-	}
-	if (rec.type != MIG_REC_GO ||
-	    !crypto_ct_equal(rec.commit_hash, st->commit.hash, MIG_COMMIT_HASH_LEN)) {
-		return MIG_ERR_PROTOCOL;
-	}
-	return MIG_ERR_NONE;
 }
 
 static enum mig_error start_vcpus(struct target_state *st)

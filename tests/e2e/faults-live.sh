@@ -543,14 +543,14 @@ rec_expect() {
 		;;
 	COMMIT)
 		case $kind in
-		duplicate) echo one ;; # the copy reaches the target after its ACK
+		duplicate) echo target ;; # the copy reaches the target after its ACK: dropped
 		replay) echo target ;; # the copy comes after GO
 		*) echo source ;;
 		esac
 		;;
 	ROUND_END:*)
 		case $kind in
-		replay) echo one ;; # the copy follows COMMIT: after the target's ACK
+		replay) echo target ;; # the copy follows COMMIT, after the ACK: dropped
 		*) echo source ;;
 		esac
 		;;
