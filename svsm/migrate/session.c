@@ -613,3 +613,16 @@ void mig_session_send_abort(struct mig_session *s, enum mig_error reason)
 	/* One try: when the host stopped draining the ring, waiting would only delay the guest. */
 	(void)mig_ring_produce(&s->out[0], tx_buf, len, &produced);
 }
+
+enum mig_error mig_session_poll_peer(struct mig_session *s)
+{
+	struct mig_record rec;
+	size_t len;
+	bool got;
+	enum mig_error e = mig_session_recv(s, 0, &rec, NULL, 0, &len, 0, &got);
+
+	if (e != MIG_ERR_NONE || !got) {
+		return e;
+	}
+	return rec.type == MIG_REC_ABORT ? MIG_ERR_PEER_ABORT : MIG_ERR_PROTOCOL;
+}
