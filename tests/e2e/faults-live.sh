@@ -383,9 +383,12 @@ dirty_tracking_own_log() {
 		END { print n + 0 }')
 	note "pages re-sent after round 0 because the guest wrote them: $later"
 	[ "$later" -gt 0 ] || fail "no page was sent after round 0: the workload dirtied nothing?"
-	grep -q "\"rounds\": $MAX_ROUNDS," "$WORK/send.json" ||
-		fail "expected $MAX_ROUNDS pre-copy rounds and a final round ($(grep -o '"rounds": [0-9]*' \
-			"$WORK/send.json"))"
+	# At least one pre-copy round after round 0; auto-converge may end pre-copy before the last
+	# allowed round (timing decides), which changes nothing about what is checked here.
+	local rounds
+	rounds=$(grep -o '"rounds": [0-9]*' "$WORK/send.json" | head -n 1 | grep -o '[0-9]*$')
+	[ "${rounds:-0}" -ge 2 ] && [ "${rounds:-0}" -le "$MAX_ROUNDS" ] ||
+		fail "expected 2..$MAX_ROUNDS rounds before the final one, the agent reports ${rounds:-none}"
 }
 
 # A withheld vCPU during live pre-copy: the checkpoint times out and the guest resumes on the

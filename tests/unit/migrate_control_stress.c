@@ -67,10 +67,16 @@ static void *reader_main(void *arg)
 {
 	struct control_stress *s = arg;
 	uint64_t last_seq = 0;
+	bool done = false;
 
-	while (!__atomic_load_n(&s->writer_done, __ATOMIC_ACQUIRE)) {
+	/* Reads while the writer runs, then once more after it finished: on a loaded machine the
+	 * writer may finish before this thread first runs, and the final snapshot still counts. */
+	while (!done) {
 		struct mig_svsm_state state;
-		enum mig_error err = mig_control_host_read(s->region, &state);
+		enum mig_error err;
+
+		done = __atomic_load_n(&s->writer_done, __ATOMIC_ACQUIRE);
+		err = mig_control_host_read(s->region, &state);
 
 		if (err == MIG_ERR_TIMEOUT) {
 			continue;
