@@ -73,6 +73,13 @@ bool guest_read_info(unsigned vcpu, struct guest_vcpu_info *info)
 	return plat_guest_read(info, guest_info_gpa(vcpu), sizeof(*info)) == PLAT_OK;
 }
 
+uint64_t guest_heartbeat(unsigned vcpu)
+{
+	struct guest_vcpu_info info;
+
+	return guest_read_info(vcpu, &info) ? info.heartbeat : 0;
+}
+
 bool guest_wait_finished(unsigned vcpu, uint64_t timeout_ns, struct guest_vcpu_info *info)
 {
 	uint64_t deadline = time_ns() + timeout_ns;

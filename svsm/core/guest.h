@@ -34,6 +34,8 @@ void guest_launch(unsigned vcpu, const struct guest_launch *launch);
 /* Reads back the info block the guest shares with the SVSM. The copy is not atomic: a vCPU
  * running meanwhile can make it torn (heartbeat from before, state from after). */
 bool guest_read_info(unsigned vcpu, struct guest_vcpu_info *info);
+/* The guest's heartbeat (steps or rounds done); 0 when the info block cannot be read. */
+uint64_t guest_heartbeat(unsigned vcpu);
 /* Waits until the guest reports DONE or FAILED, after which it writes nothing more, and returns a
  * consistent copy taken after that. False on timeout. */
 bool guest_wait_finished(unsigned vcpu, uint64_t timeout_ns, struct guest_vcpu_info *info);

@@ -41,7 +41,6 @@ struct vcpu {
 	struct trap_frame regs; /* valid while PARKED, FAULTED, or stopped */
 	uint8_t fpu[512] __attribute__((aligned(16)));
 	struct vcpu_fault fault;
-	volatile uint64_t park_epoch;
 	volatile uint64_t reports;
 	volatile uint64_t report_value0;
 	volatile uint64_t report_value1;

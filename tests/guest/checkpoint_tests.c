@@ -36,21 +36,13 @@ static void launch(unsigned vcpu, uint64_t seed)
 	guest_launch(vcpu, &l);
 }
 
-static uint64_t heartbeat(unsigned vcpu)
-{
-	struct guest_vcpu_info info;
-
-	CHECK(guest_read_info(vcpu, &info));
-	return info.heartbeat;
-}
-
 static bool all_running(unsigned n)
 {
 	for (uint64_t end = time_ns() + WAIT_NS; time_ns() < end;) {
 		unsigned ready = 0;
 
 		for (unsigned v = 0; v < n; v++) {
-			ready += heartbeat(v) > 100 ? 1 : 0;
+			ready += guest_heartbeat(v) > 100 ? 1 : 0;
 		}
 		if (ready == n) {
 			return true;
@@ -86,7 +78,7 @@ TEST(checkpoint, freezes_every_vcpu_and_revokes_memory_then_releases)
 	ASSERT_EQ(mig_checkpoint(1, 2000000000ULL), MIG_ERR_NONE);
 	for (unsigned v = 0; v < n; v++) {
 		EXPECT_TRUE(plat_vcpu_parked(v));
-		frozen[v] = heartbeat(v);
+		frozen[v] = guest_heartbeat(v);
 		/* Phase 2: the guest has no access to any of its memory. */
 		EXPECT_EQ(paging_guest_perm(guest_info_gpa(v)), PLAT_PERM_NONE);
 	}
@@ -95,7 +87,7 @@ TEST(checkpoint, freezes_every_vcpu_and_revokes_memory_then_releases)
 	EXPECT_TRUE(bitmap_test_atomic(&dirty, gpa_pfn(guest_info_gpa(0))));
 	time_delay_us(50000);
 	for (unsigned v = 0; v < n; v++) {
-		EXPECT_EQ(heartbeat(v), frozen[v]);
+		EXPECT_EQ(guest_heartbeat(v), frozen[v]);
 	}
 	mig_guest_release();
 	for (unsigned v = 0; v < n; v++) {

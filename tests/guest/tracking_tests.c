@@ -18,19 +18,12 @@
 
 static uint64_t dirty_words[BITMAP_WORDS(GUEST_MEM_MAX_BYTES / PAGE_SIZE)];
 
-static uint64_t heartbeat(unsigned vcpu)
-{
-	struct guest_vcpu_info info;
-
-	return guest_read_info(vcpu, &info) ? info.heartbeat : 0;
-}
-
 static bool advances(unsigned vcpu, uint64_t by)
 {
-	uint64_t start = heartbeat(vcpu);
+	uint64_t start = guest_heartbeat(vcpu);
 
 	for (uint64_t end = time_ns() + WAIT_NS; time_ns() < end;) {
-		if (heartbeat(vcpu) >= start + by) {
+		if (guest_heartbeat(vcpu) >= start + by) {
 			return true;
 		}
 	}

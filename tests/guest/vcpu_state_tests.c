@@ -15,18 +15,10 @@
 
 #define WAIT_NS 20000000000ULL
 
-static uint64_t heartbeat(unsigned vcpu)
-{
-	struct guest_vcpu_info info;
-
-	CHECK(guest_read_info(vcpu, &info));
-	return info.heartbeat;
-}
-
 static bool wait_heartbeat_above(unsigned vcpu, uint64_t value)
 {
 	for (uint64_t end = time_ns() + WAIT_NS; time_ns() < end;) {
-		if (heartbeat(vcpu) > value) {
+		if (guest_heartbeat(vcpu) > value) {
 			return true;
 		}
 	}
@@ -44,9 +36,9 @@ TEST(vcpu_state, parked_vcpu_is_frozen_and_resumes)
 	plat_vcpu_request_park(0);
 	ASSERT_TRUE(vcpu_wait_state(0, VCPU_PARKED, WAIT_NS));
 	EXPECT_TRUE(plat_vcpu_parked(0));
-	frozen = heartbeat(0);
+	frozen = guest_heartbeat(0);
 	time_delay_us(50000);
-	EXPECT_EQ(heartbeat(0), frozen);
+	EXPECT_EQ(guest_heartbeat(0), frozen);
 	plat_vcpu_resume(0);
 	EXPECT_TRUE(wait_heartbeat_above(0, frozen));
 	guest_reset(0);
@@ -149,7 +141,7 @@ TEST(vcpu_state, full_register_state_survives_park_and_move_to_another_cpu)
 	guest_launch(0, &l);
 	ASSERT_TRUE(registers_round_above(0, 3));
 	for (int i = 0; i < 20; i++) {
-		uint64_t rounds = heartbeat(0);
+		uint64_t rounds = guest_heartbeat(0);
 
 		plat_vcpu_request_park(0);
 		ASSERT_TRUE(vcpu_wait_state(0, VCPU_PARKED, WAIT_NS));
@@ -164,7 +156,7 @@ TEST(vcpu_state, full_register_state_survives_park_and_move_to_another_cpu)
 	/* The same computation continues on vCPU 1's CPU, from the saved bytes alone. */
 	ASSERT_EQ(plat_vcpu_load_state(1, state, len), PLAT_OK);
 	plat_vcpu_start_loaded(1);
-	ASSERT_TRUE(registers_round_above(0, heartbeat(0) + 3));
+	ASSERT_TRUE(registers_round_above(0, guest_heartbeat(0) + 3));
 	ASSERT_TRUE(guest_read_info(0, &info));
 	EXPECT_NE(info.state, (uint32_t)GUEST_STATE_FAILED);
 	vcpu_stop(1);
