@@ -44,6 +44,12 @@ enum plat_perm {
 enum plat_status plat_pvalidate(gpa_t gpa, bool huge, bool validate);
 /* RMPADJUST the guest VMPL's permissions on one 4 KiB guest page. */
 enum plat_status plat_set_guest_perm(gpa_t gpa, enum plat_perm perm);
+/* The same over [start, start + pages x 4 KiB), for every page of it that is validated; pages
+ * that are not are skipped (a page the guest invalidated meanwhile has no permission left to
+ * set). PLAT_ERR_INPUT when the range is not guest RAM or perm is not a permission. Changing a
+ * whole run at once is what keeps revoking a large guest within a blackout on platforms where each
+ * change is a system call (hosted) or a page-table walk. */
+enum plat_status plat_set_guest_perm_range(gpa_t start, uint64_t pages, enum plat_perm perm);
 /* Makes every earlier permission change visible on every CPU before it returns. */
 void plat_flush_tlb_all(void);
 

@@ -12,13 +12,14 @@
 
 /* Write tracking on: `dirty` (one bit per guest page, cleared here) gets the first write to every
  * validated page, which is write-protected (RX) now; pages validated or invalidated from now on
- * are logged there too. */
-void mig_tracking_begin(struct bitmap *dirty);
+ * are logged there too. MIG_ERR_INTERNAL (tracking off again) when the platform could not
+ * protect every page. */
+enum mig_error mig_tracking_begin(struct bitmap *dirty);
 void mig_tracking_end(void);
 
 /* Sets the guest's permission on every page it has validated (e.g. RX to re-protect, RWX to give
- * everything back), then makes it visible on every CPU. */
-void mig_set_guest_perm_all(enum plat_perm perm);
+ * everything back), then makes it visible on every CPU. One platform call per memory-map range. */
+enum plat_status mig_set_guest_perm_all(enum plat_perm perm);
 
 /*
  * Two-phase checkpoint. Phase 1 opens freeze epoch `epoch` and interrupts every vCPU: each saves

@@ -73,7 +73,7 @@ TEST(checkpoint, freezes_every_vcpu_and_revokes_memory_then_releases)
 	}
 	ASSERT_TRUE(all_running(n));
 	bitmap_init(&dirty, dirty_words, guest_mem_end() / PAGE_SIZE);
-	mig_tracking_begin(&dirty);
+	ASSERT_EQ(mig_tracking_begin(&dirty), MIG_ERR_NONE);
 	time_delay_us(50000); /* the guest keeps running, tracked */
 	ASSERT_EQ(mig_checkpoint(1, 2000000000ULL), MIG_ERR_NONE);
 	for (unsigned v = 0; v < n; v++) {

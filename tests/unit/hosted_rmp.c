@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The hosted RMP model: PVALIDATE results, guest permissions, and the SVSM's copies. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "svsm/core/guest_mem.h"
 #include "svsm/layout.h"
+#include "svsm/mm/bitmap.h"
 #include "svsm/plat.h"
 #include "svsm/protocol.h"
 #include "svsm/test.h"
@@ -167,4 +170,176 @@ TEST(hosted_rmp, bad_configurations_are_refused)
 	config.memory_file = "/nonexistent-dir/memory";
 	EXPECT_EQ(hosted_vm_create(&config, &err), HOSTED_ERR_FILE);
 	EXPECT_NE(err, 0);
+}
+
+static enum hosted_page_access access_of(uint64_t index)
+{
+	return hosted_page_access(guest_page(index));
+}
+
+TEST(hosted_rmp, range_permissions_skip_pages_that_are_not_validated)
+{
+	ASSERT_TRUE(test_vm_create(1));
+	for (uint64_t i = 40; i < 48; i++) {
+		if (i != 43) {
+			ASSERT_EQ(plat_pvalidate(guest_page(i), false, true), PLAT_OK);
+		}
+	}
+	EXPECT_EQ(plat_set_guest_perm_range(guest_page(40), 8, PLAT_PERM_RWX), PLAT_OK);
+	for (uint64_t i = 40; i < 48; i++) {
+		EXPECT_EQ(access_of(i), i == 43 ? HOSTED_ACCESS_NONE : HOSTED_ACCESS_WRITE);
+	}
+	EXPECT_FALSE(guest_mem_validated(guest_page(43)));
+	EXPECT_EQ(plat_set_guest_perm(guest_page(43), PLAT_PERM_RW), PLAT_ERR_PERMISSION);
+	EXPECT_EQ(plat_set_guest_perm_range(guest_page(41), 6, PLAT_PERM_RX), PLAT_OK);
+	EXPECT_EQ(access_of(40), HOSTED_ACCESS_WRITE);
+	EXPECT_EQ(access_of(41), HOSTED_ACCESS_READ);
+	EXPECT_EQ(access_of(46), HOSTED_ACCESS_READ);
+	EXPECT_EQ(access_of(47), HOSTED_ACCESS_WRITE);
+	EXPECT_EQ(plat_set_guest_perm_range(guest_page(40), 8, PLAT_PERM_NONE), PLAT_OK);
+	for (uint64_t i = 40; i < 48; i++) {
+		EXPECT_EQ(access_of(i), HOSTED_ACCESS_NONE);
+	}
+	EXPECT_EQ(plat_set_guest_perm_range(guest_page(40), 0, PLAT_PERM_RWX), PLAT_OK);
+	EXPECT_EQ(access_of(40), HOSTED_ACCESS_NONE);
+	test_vm_destroy();
+}
+
+TEST(hosted_rmp, bad_ranges_are_input_and_change_nothing)
+{
+	uint64_t guest_pages = (TEST_RAM_SIZE - TEST_GUEST_BASE) / PAGE_SIZE;
+
+	ASSERT_TRUE(test_vm_create(1));
+	ASSERT_EQ(plat_pvalidate(guest_page(0), false, true), PLAT_OK);
+	ASSERT_EQ(plat_set_guest_perm(guest_page(0), PLAT_PERM_RX), PLAT_OK);
+	EXPECT_EQ(plat_set_guest_perm_range(gpa_add(guest_page(0), 8), 1, PLAT_PERM_RWX),
+		  PLAT_ERR_INPUT);
+	EXPECT_EQ(plat_set_guest_perm_range(guest_page(0), 1, (enum plat_perm)2), PLAT_ERR_INPUT);
+	EXPECT_EQ(plat_set_guest_perm_range(guest_page(0), 1, (enum plat_perm)8), PLAT_ERR_INPUT);
+	EXPECT_EQ(plat_set_guest_perm_range(guest_page(0), guest_pages + 1, PLAT_PERM_RWX),
+		  PLAT_ERR_INPUT);
+	EXPECT_EQ(plat_set_guest_perm_range(guest_page(0), UINT64_MAX / 2, PLAT_PERM_RWX),
+		  PLAT_ERR_INPUT);
+	EXPECT_EQ(plat_set_guest_perm_range(gpa_init(LAYOUT_MIGRATION_GPA), 1, PLAT_PERM_RWX),
+		  PLAT_ERR_INPUT);
+	EXPECT_EQ(
+	    plat_set_guest_perm_range(gpa_init(TEST_GUEST_BASE - PAGE_SIZE), 2, PLAT_PERM_RWX),
+	    PLAT_ERR_INPUT);
+	EXPECT_EQ(access_of(0), HOSTED_ACCESS_READ);
+	EXPECT_EQ(plat_set_guest_perm_range(guest_page(0), guest_pages, PLAT_PERM_RWX), PLAT_OK);
+	EXPECT_EQ(access_of(0), HOSTED_ACCESS_WRITE);
+	test_vm_destroy();
+}
+
+static uint64_t range_dirty_words[BITMAP_WORDS(TEST_RAM_SIZE / PAGE_SIZE)];
+
+static bool beats_stopped(void)
+{
+	uint64_t beat;
+
+	test_sleep_ms(20);
+	beat = hosted_vcpu_heartbeat(0);
+	test_sleep_ms(100);
+	return hosted_vcpu_heartbeat(0) == beat;
+}
+
+/* What the checkpoint and pre-copy rely on: one call changes what a running vCPU can do on every
+ * page of the run, in both directions, and a protected run is tracked page by page. */
+TEST(hosted_rmp, range_permissions_bind_a_running_vcpu)
+{
+	const uint64_t pages = 8;
+	struct hosted_guest_params p = {
+	    .region = guest_page(64),
+	    .region_size = pages * PAGE_SIZE,
+	    .seed = 0x5150,
+	};
+	struct bitmap dirty;
+	uint64_t blocked;
+	uint64_t set;
+
+	ASSERT_TRUE(test_vm_create(1));
+	ASSERT_TRUE(hosted_vcpu_launch(0, &p));
+	ASSERT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
+	blocked = hosted_blocked_faults();
+	ASSERT_EQ(plat_set_guest_perm_range(p.region, pages, PLAT_PERM_NONE), PLAT_OK);
+	plat_flush_tlb_all();
+	EXPECT_TRUE(beats_stopped());
+	EXPECT_GT(hosted_blocked_faults(), blocked);
+	/* Readable is not enough for the workload's writes, and the wake must not let it write. */
+	ASSERT_EQ(plat_set_guest_perm_range(p.region, pages, PLAT_PERM_R), PLAT_OK);
+	EXPECT_TRUE(beats_stopped());
+	ASSERT_EQ(plat_set_guest_perm_range(p.region, pages, PLAT_PERM_RWX), PLAT_OK);
+	EXPECT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
+
+	bitmap_init(&dirty, range_dirty_words, TEST_RAM_SIZE / PAGE_SIZE);
+	plat_write_tracking_start(&dirty);
+	ASSERT_EQ(plat_set_guest_perm_range(p.region, pages, PLAT_PERM_RX), PLAT_OK);
+	plat_flush_tlb_all();
+	EXPECT_TRUE(test_wait_until(test_vcpu_stepping, 0, TEST_WAIT_NS));
+	plat_vcpu_request_park(0);
+	ASSERT_TRUE(test_wait_until(test_vcpu_parked, 0, TEST_WAIT_NS));
+	plat_write_tracking_stop();
+	set = bitmap_count_set(&dirty, 0, TEST_RAM_SIZE / PAGE_SIZE);
+	EXPECT_EQ(bitmap_count_set(&dirty, gpa_pfn(p.region), pages), set);
+	EXPECT_GT(set, 0U);
+	for (uint64_t i = 0; i < pages; i++) {
+		bool written = bitmap_test(&dirty, gpa_pfn(p.region) + i);
+
+		EXPECT_EQ(access_of(64 + i), written ? HOSTED_ACCESS_WRITE : HOSTED_ACCESS_READ);
+	}
+	plat_vcpu_resume(0);
+	test_vm_destroy();
+}
+
+struct guest_reader {
+	const volatile uint64_t *word;
+	atomic_bool done;
+	uint64_t value;
+};
+
+static void *read_guest_word(void *arg)
+{
+	struct guest_reader *r = arg;
+
+	r->value = *r->word;
+	atomic_store(&r->done, true);
+	return NULL;
+}
+
+static struct guest_reader *range_reader;
+
+static bool reader_done(unsigned arg)
+{
+	(void)arg;
+	return atomic_load(&range_reader->done);
+}
+
+/* A read blocked on a revoked page must go on when a range grants read only: write protection
+ * changes alone wake nobody. */
+TEST(hosted_rmp, read_grant_over_a_range_wakes_a_blocked_reader)
+{
+	const uint64_t magic = 0x0123456789abcdefULL;
+	static struct guest_reader reader;
+	gpa_t page = guest_page(90);
+	pthread_t thread;
+
+	ASSERT_TRUE(test_vm_create(1));
+	ASSERT_EQ(plat_pvalidate(page, false, true), PLAT_OK);
+	ASSERT_EQ(plat_guest_write(page, &magic, sizeof(magic)), PLAT_OK);
+	ASSERT_EQ(plat_set_guest_perm_range(page, 1, PLAT_PERM_NONE), PLAT_OK);
+	reader.word = (const volatile uint64_t *)hosted_guest_view(page, PAGE_SIZE);
+	ASSERT_TRUE(reader.word != NULL);
+	atomic_store(&reader.done, false);
+	range_reader = &reader;
+	ASSERT_EQ(pthread_create(&thread, NULL, read_guest_word, &reader), 0);
+	EXPECT_FALSE(test_wait_until(reader_done, 0, 100ULL * 1000000ULL));
+	ASSERT_EQ(plat_set_guest_perm_range(page, 1, PLAT_PERM_R), PLAT_OK);
+	EXPECT_TRUE(test_wait_until(reader_done, 0, TEST_WAIT_NS));
+	if (!atomic_load(&reader.done)) {
+		/* Let it finish before the memory goes away. */
+		ASSERT_EQ(plat_set_guest_perm(page, PLAT_PERM_RWX), PLAT_OK);
+	}
+	pthread_join(thread, NULL);
+	EXPECT_EQ(reader.value, magic);
+	test_vm_destroy();
 }

@@ -308,6 +308,35 @@ static bool apply_perm_locked(uint64_t pfn, uint8_t perm)
 	return map_page_locked(pfn, (perm & PERM_WRITE) == 0);
 }
 
+/* The same for pages [first, first + n), every one validated: one system call for the run. A
+ * write protection alone wakes nobody, so waiters (on a page that was not readable) get an
+ * explicit wake to fault again and find the new permission. */
+static bool apply_perm_run_locked(uint64_t first, uint64_t n, uint8_t perm)
+{
+	struct uffdio_writeprotect wp = {
+	    .range = {.start = view_addr(first), .len = n * PAGE_SIZE},
+	    .mode = (perm & PERM_WRITE) == 0 ? UFFDIO_WRITEPROTECT_MODE_WP : 0,
+	};
+	struct uffdio_range wake = wp.range;
+
+	for (uint64_t i = 0; i < n; i++) {
+		atomic_store_explicit(&mem.pages[first + i], (uint8_t)(PAGE_VALIDATED | perm),
+				      memory_order_release);
+	}
+	if ((perm & PERM_READ) == 0) {
+		return madvise((void *)view_addr(first), n * PAGE_SIZE, MADV_DONTNEED) == 0;
+	}
+	while (ioctl(mem.uffd, UFFDIO_WRITEPROTECT, &wp) != 0) {
+		if (errno != EAGAIN) {
+			LOG_ERROR("hosted: UFFDIO_WRITEPROTECT of %llu pages at %#llx: %s\n",
+				  (unsigned long long)n, (unsigned long long)(first * PAGE_SIZE),
+				  strerror(errno));
+			return false;
+		}
+	}
+	return wp.mode == 0 || ioctl(mem.uffd, UFFDIO_WAKE, &wake) == 0;
+}
+
 static bool access_allowed(uint8_t state, bool write)
 {
 	uint8_t need = write ? PERM_WRITE : PERM_READ;
@@ -629,6 +658,33 @@ enum plat_status plat_set_guest_perm(gpa_t gpa, enum plat_perm perm)
 		s = PLAT_ERR_PERMISSION;
 	} else if (!apply_perm_locked(gpa_pfn(gpa), bits)) {
 		s = PLAT_ERR_HARDWARE;
+	}
+	pthread_mutex_unlock(&mem.lock);
+	return s;
+}
+
+enum plat_status plat_set_guest_perm_range(gpa_t start, uint64_t pages, enum plat_perm perm)
+{
+	enum plat_status s = PLAT_OK;
+	uint64_t first = gpa_pfn(start);
+	uint64_t run = 0;
+	uint8_t bits = 0;
+
+	if (!gpa_is_page_aligned(start) || !perm_bits(perm, &bits) ||
+	    pages > UINT64_MAX / PAGE_SIZE ||
+	    (pages != 0 && !is_guest_page_range(start, pages * PAGE_SIZE))) {
+		return PLAT_ERR_INPUT;
+	}
+	pthread_mutex_lock(&mem.lock);
+	for (uint64_t i = 0; i <= pages && s == PLAT_OK; i++) {
+		if (i < pages && (page_state(first + i) & PAGE_VALIDATED) != 0) {
+			run++;
+			continue;
+		}
+		if (run != 0 && !apply_perm_run_locked(first + i - run, run, bits)) {
+			s = PLAT_ERR_HARDWARE;
+		}
+		run = 0;
 	}
 	pthread_mutex_unlock(&mem.lock);
 	return s;

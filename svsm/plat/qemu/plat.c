@@ -83,6 +83,33 @@ enum plat_status plat_set_guest_perm(gpa_t gpa, enum plat_perm perm)
 	return PLAT_OK;
 }
 
+enum plat_status plat_set_guest_perm_range(gpa_t start, uint64_t pages, enum plat_perm perm)
+{
+	rmp_init();
+	if (!gpa_is_page_aligned(start) || pages > UINT64_MAX / PAGE_SIZE ||
+	    (pages != 0 && !guest_mem_is_ram(start, pages * PAGE_SIZE))) {
+		return PLAT_ERR_INPUT;
+	}
+	switch (perm) {
+	case PLAT_PERM_NONE:
+	case PLAT_PERM_R:
+	case PLAT_PERM_RW:
+	case PLAT_PERM_RX:
+	case PLAT_PERM_RWX:
+		break;
+	default:
+		return PLAT_ERR_INPUT;
+	}
+	for (uint64_t i = 0; i < pages; i++) {
+		gpa_t page = gpa_add(start, i * PAGE_SIZE);
+
+		if (bitmap_test(&rmp_validated, gpa_pfn(page))) {
+			paging_set_guest_perm(page, perm);
+		}
+	}
+	return PLAT_OK;
+}
+
 static struct bitmap *tracking_dirty;
 
 void plat_write_tracking_start(struct bitmap *dirty)
