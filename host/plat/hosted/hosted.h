@@ -71,9 +71,10 @@ enum hosted_vcpu_run {
 	HOSTED_VCPU_BOOTING,	 /* validating its region */
 	HOSTED_VCPU_RUNNING,	 /* stepping the workload */
 	HOSTED_VCPU_PARKED,	 /* at a safe point, state saved, waiting for resume */
-	HOSTED_VCPU_DONE,    /* max_steps reached and checksum computed; idles at a safe point */
-	HOSTED_VCPU_FAILED,  /* could not validate its region, or a loaded region is not valid */
+	HOSTED_VCPU_DONE,   /* steps and idle time done, checksum computed; waits at a safe point */
+	HOSTED_VCPU_FAILED, /* could not validate its region, or a loaded region is not valid */
 	HOSTED_VCPU_STOPPED, /* thread ended (VM shutting down) */
+	HOSTED_VCPU_IDLE,    /* max_steps reached; beating without writing until idle_ns ran */
 };
 
 const char *hosted_vcpu_run_str(enum hosted_vcpu_run run);
@@ -84,22 +85,31 @@ struct hosted_guest_params {
 	uint64_t seed;
 	uint64_t max_steps;	/* 0 = run until stopped */
 	uint64_t writes_per_ms; /* 0 = as fast as possible */
+	uint64_t idle_ns; /* after max_steps (needs max_steps != 0): running time spent idle */
 };
 
+/* Far above anything useful (a day); it only keeps hostile idle times out of the arithmetic. */
+#define HOSTED_MAX_IDLE_NS (86400ULL * 1000000000ULL)
+
 /* Boots a vCPU that never ran: it validates its region through guest_mem_pvalidate (the guest's
- * PVALIDATE path) and then runs the workload. False if the vCPU is not OFFLINE or the parameters
- * are unusable (region outside guest RAM, not page aligned, empty). */
+ * PVALIDATE path) and then runs the workload; after max_steps it idles for idle_ns of its own
+ * running time (sleeps of about 1 ms, one heartbeat each, no writes) and then finishes. False if
+ * the vCPU is not OFFLINE or the parameters are unusable (region outside guest RAM, not page
+ * aligned, empty; idle_ns above HOSTED_MAX_IDLE_NS or without max_steps). */
 bool hosted_vcpu_launch(unsigned vcpu, const struct hosted_guest_params *params);
 enum hosted_vcpu_run hosted_vcpu_run_state(unsigned vcpu);
-/* Workload steps done so far (the guest's heartbeat); readable at any time. */
+/* The guest's heartbeat, readable at any time: workload steps plus idle beats done so far. */
 uint64_t hosted_vcpu_heartbeat(unsigned vcpu);
 
 struct hosted_vcpu_result {
 	uint64_t seed;
 	uint64_t steps;
 	uint64_t region_size;
-	uint64_t checksum;   /* valid when done */
-	uint64_t max_gap_ns; /* largest wall-clock gap between consecutive heartbeats */
+	uint64_t checksum;     /* valid when done */
+	uint64_t max_gap_ns;   /* largest wall-clock gap between consecutive heartbeats */
+	uint64_t idle_ns;      /* idle time asked */
+	uint64_t idle_done_ns; /* idle time slept so far (parked or withheld time excluded) */
+	uint64_t idle_beats;   /* heartbeats of the idle phase */
 	bool done;
 };
 /* Consistent only while the vCPU is DONE, PARKED, FAILED or STOPPED. */
@@ -108,11 +118,11 @@ void hosted_vcpu_result(unsigned vcpu, struct hosted_vcpu_result *out);
 /* Models a host that stops scheduling a vCPU: it reaches no safe point until released. */
 void hosted_vcpu_set_withheld(unsigned vcpu, bool withheld);
 
-/* A vCPU's saved state (plat_vcpu_save_state), version 1: fixed little-endian fields at these
- * byte offsets. Loading checks every field (plat_vcpu_load_state). */
+/* A vCPU's saved state (plat_vcpu_save_state), version 2 (1 had no idle phase): fixed
+ * little-endian fields at these byte offsets. Loading checks every field (plat_vcpu_load_state). */
 #define HOSTED_STATE_MAGIC   0x5550435654534f48ULL /* "HOSTVCPU" */
-#define HOSTED_STATE_VERSION 1U
-#define HOSTED_STATE_SIZE    104U
+#define HOSTED_STATE_VERSION 2U
+#define HOSTED_STATE_SIZE    128U
 enum hosted_state_offset {
 	HOSTED_STATE_OFF_MAGIC = 0,	   /* u64 */
 	HOSTED_STATE_OFF_VERSION = 8,	   /* u32 */
@@ -129,9 +139,12 @@ enum hosted_state_offset {
 	HOSTED_STATE_OFF_CHECKSUM = 80,	   /* u64 */
 	HOSTED_STATE_OFF_LAST_BEAT = 88,   /* u64: CLOCK_REALTIME ns of the last heartbeat */
 	HOSTED_STATE_OFF_MAX_GAP = 96,	   /* u64 */
+	HOSTED_STATE_OFF_IDLE = 104,	   /* u64: idle time asked, ns */
+	HOSTED_STATE_OFF_IDLE_DONE = 112,  /* u64: idle time slept so far, ns */
+	HOSTED_STATE_OFF_IDLE_BEATS = 120, /* u64: heartbeats of the idle phase so far */
 };
 #define HOSTED_STATE_FLAG_VALIDATED 0x1U /* the region went through PVALIDATE for the guest */
-#define HOSTED_STATE_FLAG_DONE	    0x2U /* max_steps reached, checksum valid */
+#define HOSTED_STATE_FLAG_DONE	    0x2U /* max_steps and idle time reached, checksum valid */
 #define HOSTED_STATE_FLAG_FAILED    0x4U /* the region could not be validated: guest stopped */
 
 /* Waits for the handler CPU's next IPI (plat_send_ipi(0, ...)) or the timeout. */

@@ -5,10 +5,15 @@
  * while it runs and the SVSM side reads or replaces them only while the vCPU sits at a safe point
  * (parked) or has never run.
  *
- * Safe points are between two workload steps: the thread checks its park request before every
- * step, which is the hosted analogue of an interrupt bringing a vCPU into the SVSM. A vCPU blocked
- * on a guest-view fault (a page it may not touch, plat.c) is inside a step and cannot park, like a
- * vCPU the host withholds: plat_vcpu_parked() then stays false and the migration times out.
+ * After its last step a vCPU may idle (idle_ns): it sleeps about 1 ms at a time, beats its
+ * heartbeat after each sleep and writes nothing, then computes its checksum. Only the time
+ * measured around those sleeps counts, so time parked or withheld does not, and the idle time
+ * done so far travels in the state like the steps.
+ *
+ * Safe points are between two workload steps or idle beats: the thread checks its park request
+ * before each, which is the hosted analogue of an interrupt bringing a vCPU into the SVSM. A vCPU
+ * blocked on a guest-view fault (a page it may not touch, plat.c) is inside a step and cannot park,
+ * like a vCPU the host withholds: plat_vcpu_parked() then stays false and the migration times out.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -48,6 +53,9 @@ struct vcpu_regs {
 	uint64_t checksum;
 	uint64_t last_beat_wall_ns; /* CLOCK_REALTIME: comparable across the two ends */
 	uint64_t max_gap_ns;
+	uint64_t idle_ns;      /* asked: idle running time after max_steps */
+	uint64_t idle_done_ns; /* slept so far, at most idle_ns */
+	uint64_t idle_beats;   /* heartbeats of the idle phase: the heartbeat is steps + these */
 };
 
 struct hosted_vcpu {
@@ -78,7 +86,7 @@ static uint64_t handler_ipis;
 const char *hosted_vcpu_run_str(enum hosted_vcpu_run run)
 {
 	static const char *const names[] = {"offline", "booting", "running", "parked",
-					    "done",    "failed",  "stopped"};
+					    "done",    "failed",  "stopped", "idle"};
 
 	return (unsigned)run < ARRAY_SIZE(names) ? names[run] : "unknown";
 }
@@ -213,14 +221,20 @@ static bool throttle_allows_step(struct hosted_vcpu *v)
 	return false;
 }
 
-/* Records the heartbeat and the largest wall-clock gap between two sampled heartbeats. */
-static void beat(struct hosted_vcpu *v)
+static uint64_t heartbeat_of(const struct vcpu_regs *r)
+{
+	return r->work.steps + r->idle_beats;
+}
+
+/* Records the heartbeat and, if `sample`, the largest wall-clock gap between two sampled
+ * heartbeats. */
+static void beat(struct hosted_vcpu *v, bool sample)
 {
 	struct vcpu_regs *r = &v->regs;
 	uint64_t now;
 
-	atomic_store_explicit(&v->heartbeat, r->work.steps, memory_order_release);
-	if (r->writes_per_ms == 0 && (r->work.steps & BEAT_SAMPLE_MASK) != 0) {
+	atomic_store_explicit(&v->heartbeat, heartbeat_of(r), memory_order_release);
+	if (!sample) {
 		return;
 	}
 	now = clock_ns(CLOCK_REALTIME);
@@ -244,6 +258,16 @@ static bool must_stop_stepping(struct hosted_vcpu *v)
 	return flag(&v->park_requested) || flag(&v->withheld) || flag(&v->stop_requested);
 }
 
+/* After the last step: the idle phase if there is idle time left, else the end. */
+static void end_steps(struct hosted_vcpu *v)
+{
+	if (v->regs.idle_done_ns < v->regs.idle_ns) {
+		set_run(v, HOSTED_VCPU_IDLE);
+	} else {
+		finish(v);
+	}
+}
+
 static void run_steps(struct hosted_vcpu *v)
 {
 	struct vcpu_regs *r = &v->regs;
@@ -252,14 +276,44 @@ static void run_steps(struct hosted_vcpu *v)
 
 	while (!must_stop_stepping(v)) {
 		if (r->max_steps != 0 && r->work.steps >= r->max_steps) {
-			finish(v);
+			end_steps(v);
 			return;
 		}
 		if (!throttle_allows_step(v)) {
 			continue;
 		}
 		workload_step(&r->work, words, count);
-		beat(v);
+		beat(v, r->writes_per_ms != 0 || (r->work.steps & BEAT_SAMPLE_MASK) == 0);
+	}
+}
+
+/* Sleeps of at most 1 ms, one heartbeat (and gap sample) after each, nothing written. Only the
+ * sleeps are measured: a park or a withholding falls between two of them and does not count. */
+static void run_idle(struct hosted_vcpu *v)
+{
+	struct vcpu_regs *r = &v->regs;
+
+	while (!must_stop_stepping(v)) {
+		uint64_t left;
+		uint64_t start;
+		uint64_t slept;
+		struct timespec pause;
+
+		if (r->idle_done_ns >= r->idle_ns) {
+			finish(v);
+			return;
+		}
+		left = r->idle_ns - r->idle_done_ns;
+		pause.tv_sec = 0;
+		pause.tv_nsec = (long)MIN(left, NS_PER_MS);
+		start = clock_ns(CLOCK_MONOTONIC);
+		nanosleep(&pause, NULL);
+		slept = clock_ns(CLOCK_MONOTONIC) - start;
+		/* Never past what was asked, and at least 1 ns a beat (idle_beats <= idle_done_ns):
+		 * both are what the loaded state is checked against. */
+		r->idle_done_ns += MIN(MAX(slept, (uint64_t)1), left);
+		r->idle_beats++;
+		beat(v, true);
 	}
 }
 
@@ -283,7 +337,7 @@ static void safe_point(struct hosted_vcpu *v)
 	pthread_mutex_unlock(&v->lock);
 }
 
-static void idle(struct hosted_vcpu *v)
+static void wait_done(struct hosted_vcpu *v)
 {
 	pthread_mutex_lock(&v->lock);
 	while (!must_stop_stepping(v)) {
@@ -305,8 +359,10 @@ static void *vcpu_main(void *arg)
 			safe_point(v);
 		} else if (run == HOSTED_VCPU_RUNNING) {
 			run_steps(v);
+		} else if (run == HOSTED_VCPU_IDLE) {
+			run_idle(v);
 		} else {
-			idle(v);
+			wait_done(v);
 		}
 	}
 	set_run(v, HOSTED_VCPU_STOPPED);
@@ -366,13 +422,21 @@ static bool region_usable(gpa_t region, uint64_t size)
 	       guest_mem_is_ram(region, size);
 }
 
+/* An idle phase follows the last step, so it needs one; the heartbeat (steps + idle beats, each
+ * beat at least 1 ns of idle time) must not wrap. */
+static bool idle_usable(uint64_t max_steps, uint64_t idle_ns)
+{
+	return idle_ns == 0 || (idle_ns <= HOSTED_MAX_IDLE_NS && max_steps != 0 &&
+				max_steps <= UINT64_MAX - idle_ns);
+}
+
 bool hosted_vcpu_launch(unsigned index, const struct hosted_guest_params *p)
 {
 	struct hosted_vcpu *v = vcpu_get(index);
 
 	if (atomic_load_explicit(&v->run, memory_order_acquire) != HOSTED_VCPU_OFFLINE ||
 	    v->thread_started || !region_usable(p->region, p->region_size) ||
-	    p->writes_per_ms > MAX_WRITES_PER_MS) {
+	    p->writes_per_ms > MAX_WRITES_PER_MS || !idle_usable(p->max_steps, p->idle_ns)) {
 		return false;
 	}
 	memset(&v->regs, 0, sizeof(v->regs));
@@ -381,6 +445,7 @@ bool hosted_vcpu_launch(unsigned index, const struct hosted_guest_params *p)
 	v->regs.seed = p->seed;
 	v->regs.max_steps = p->max_steps;
 	v->regs.writes_per_ms = p->writes_per_ms;
+	v->regs.idle_ns = p->idle_ns;
 	workload_init(&v->regs.work, p->seed);
 	return start_thread(v);
 }
@@ -404,6 +469,9 @@ void hosted_vcpu_result(unsigned index, struct hosted_vcpu_result *out)
 	out->region_size = r->region_size;
 	out->checksum = r->checksum;
 	out->max_gap_ns = r->max_gap_ns;
+	out->idle_ns = r->idle_ns;
+	out->idle_done_ns = r->idle_done_ns;
+	out->idle_beats = r->idle_beats;
 	out->done = (r->flags & REGS_FLAG_DONE) != 0;
 }
 
@@ -527,6 +595,9 @@ static void encode_regs(const struct vcpu_regs *r, unsigned index, uint8_t out[S
 	put_le64(out + HOSTED_STATE_OFF_CHECKSUM, r->checksum);
 	put_le64(out + HOSTED_STATE_OFF_LAST_BEAT, r->last_beat_wall_ns);
 	put_le64(out + HOSTED_STATE_OFF_MAX_GAP, r->max_gap_ns);
+	put_le64(out + HOSTED_STATE_OFF_IDLE, r->idle_ns);
+	put_le64(out + HOSTED_STATE_OFF_IDLE_DONE, r->idle_done_ns);
+	put_le64(out + HOSTED_STATE_OFF_IDLE_BEATS, r->idle_beats);
 }
 
 static void decode_regs(const uint8_t in[STATE_SIZE], struct vcpu_regs *r)
@@ -543,6 +614,9 @@ static void decode_regs(const uint8_t in[STATE_SIZE], struct vcpu_regs *r)
 	r->checksum = get_le64(in + HOSTED_STATE_OFF_CHECKSUM);
 	r->last_beat_wall_ns = get_le64(in + HOSTED_STATE_OFF_LAST_BEAT);
 	r->max_gap_ns = get_le64(in + HOSTED_STATE_OFF_MAX_GAP);
+	r->idle_ns = get_le64(in + HOSTED_STATE_OFF_IDLE);
+	r->idle_done_ns = get_le64(in + HOSTED_STATE_OFF_IDLE_DONE);
+	r->idle_beats = get_le64(in + HOSTED_STATE_OFF_IDLE_BEATS);
 }
 
 static bool header_ok(const uint8_t *in, size_t len, unsigned index)
@@ -575,8 +649,16 @@ static bool regs_consistent(const struct vcpu_regs *r)
 	if (failed && (validated || done)) {
 		return false;
 	}
+	/* Idle time is spent after the last step, never more than asked, each beat after a sleep
+	 * of at least 1 ns. */
+	if (!idle_usable(r->max_steps, r->idle_ns) || r->idle_done_ns > r->idle_ns ||
+	    r->idle_beats > r->idle_done_ns || (r->idle_beats == 0) != (r->idle_done_ns == 0) ||
+	    (r->idle_done_ns != 0 && r->work.steps != r->max_steps)) {
+		return false;
+	}
 	if (done) {
-		return validated && r->max_steps != 0 && r->work.steps == r->max_steps;
+		return validated && r->max_steps != 0 && r->work.steps == r->max_steps &&
+		       r->idle_done_ns == r->idle_ns;
 	}
 	return r->checksum == 0;
 }
@@ -615,7 +697,7 @@ enum plat_status plat_vcpu_load_state(unsigned index, const void *buf, size_t le
 	}
 	v->regs = regs;
 	v->loaded = true;
-	atomic_store_explicit(&v->heartbeat, regs.work.steps, memory_order_release);
+	atomic_store_explicit(&v->heartbeat, heartbeat_of(&regs), memory_order_release);
 	return PLAT_OK;
 }
 
