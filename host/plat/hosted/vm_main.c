@@ -5,8 +5,9 @@
  *     MIG_CMD_RECEIVE into the control page before the guest "boots", as a host would.
  *   - The guest part boots the SVSM side (guest memory, crypto, the migration handler on its own
  *     thread: the SVSM's CPU) and, unless incoming, starts the vCPU threads on the workload.
- * The VM ends when the guest finished its steps here (results printed like the qemu demo), or
- * when, as a migration source, it handed the guest over (SOURCE_DONE).
+ * The VM ends when the guest finished its steps (and its idle time, --idle-ms) here (results
+ * printed like the qemu demo), or when, as a migration source, it handed the guest over
+ * (SOURCE_DONE).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -45,6 +46,8 @@ enum vm_exit {
 #define DEFAULT_REGION_SIZE (4ULL << 20)
 #define DEFAULT_TIMEOUT_S   600ULL
 #define MAX_TIMEOUT_S	    86400ULL
+#define NS_PER_MS	    1000000ULL
+#define MAX_IDLE_MS	    (HOSTED_MAX_IDLE_NS / NS_PER_MS)
 #define MONITOR_PERIOD_MS   5U
 #define HANDLER_IDLE_NS	    1000000ULL
 /* vCPU regions start after the window the guest payload has on the qemu platform. */
@@ -59,6 +62,7 @@ struct vm_args {
 	uint64_t steps;
 	uint64_t seed;
 	uint64_t writes_per_ms;
+	uint64_t idle_ms;
 	uint64_t region_size;
 	uint64_t timeout_s;
 	uint64_t withhold_vcpu;
@@ -69,8 +73,8 @@ struct vm_args {
 
 static const char usage_text[] =
     "usage: svsm-hosted-vm --image IMG --memory-file F --ram SIZE --vcpus N [--incoming]\n"
-    "                      [--steps N] [--seed S] [--writes-per-ms R] [--region-size BYTES]\n"
-    "                      [--stats-json F] [--timeout S]\n"
+    "                      [--steps N] [--seed S] [--writes-per-ms R] [--idle-ms MS]\n"
+    "                      [--region-size BYTES] [--stats-json F] [--timeout S]\n"
     "  --memory-file F     guest memory, created or truncated; must be on tmpfs (/dev/shm)\n"
     "  --ram SIZE          bytes, K/M/G suffixes (powers of 1024); a multiple of 2M above 64M\n"
     "  --vcpus N           1..15\n"
@@ -78,12 +82,16 @@ static const char usage_text[] =
     "  --steps N           workload steps per vCPU (default 3000000)\n"
     "  --seed S            seed of vCPU 0; vCPU i uses S + i (default 0x5EED0000)\n"
     "  --writes-per-ms R   workload rate per vCPU, 0 = unthrottled (default)\n"
+    "  --idle-ms MS        after its steps, each vCPU keeps running MS ms of its own time\n"
+    "                      (time parked for a migration excluded) writing nothing, with a\n"
+    "                      heartbeat every ~1 ms, then finishes; 0..86400000, needs --steps\n"
+    "                      above 0 (default 0). \"[hosted] guest idle\" says when it starts\n"
     "  --region-size BYTES per-vCPU work region, a multiple of 4K (default 4M)\n"
     "  --stats-json F      write per-vCPU results and the migration outcome as JSON\n"
     "  --timeout S         give up after S seconds, 1..86400 (default 600)\n"
     "  --test-withhold-vcpu N  TEST ONLY: once the guest runs, the host stops scheduling\n"
     "                      vCPU N until a migration has ended (it cannot park meanwhile)\n"
-    "With --incoming, the guest's own parameters (steps, seed, region, rate) arrive in its\n"
+    "With --incoming, the guest's own parameters (steps, seed, region, rate, idle) arrive in its\n"
     "vCPU state; the flags above describe a guest started here.\n"
     "Exit: 0 guest finished here or handed over, 1 internal, 2 usage, 3 image, 4 platform,\n"
     "      5 guest failed, 6 migration target failed, 7 timeout.\n";
@@ -163,6 +171,7 @@ enum opt_id {
 	OPT_STEPS = 's',
 	OPT_SEED = 'S',
 	OPT_RATE = 'w',
+	OPT_IDLE = 'd',
 	OPT_REGION = 'g',
 	OPT_STATS = 'j',
 	OPT_TIMEOUT = 't',
@@ -179,6 +188,7 @@ static const struct option options[] = {
     {"steps", required_argument, NULL, OPT_STEPS},
     {"seed", required_argument, NULL, OPT_SEED},
     {"writes-per-ms", required_argument, NULL, OPT_RATE},
+    {"idle-ms", required_argument, NULL, OPT_IDLE},
     {"region-size", required_argument, NULL, OPT_REGION},
     {"stats-json", required_argument, NULL, OPT_STATS},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -214,6 +224,8 @@ static bool take_value(struct vm_args *a, int opt, const char *value)
 		return parse_u64(value, &a->seed);
 	case OPT_RATE:
 		return parse_u64(value, &a->writes_per_ms);
+	case OPT_IDLE:
+		return parse_u64(value, &a->idle_ms);
 	case OPT_TIMEOUT:
 		return parse_u64(value, &a->timeout_s);
 	case OPT_WITHHOLD:
@@ -260,6 +272,16 @@ static int check_args(const struct vm_args *a)
 	}
 	if (a->writes_per_ms > 1000000000ULL) {
 		return usage_error("%s", "--writes-per-ms must be at most 1000000000");
+	}
+	if (a->idle_ms > MAX_IDLE_MS) {
+		return usage_error("%s", "--idle-ms must be at most 86400000");
+	}
+	/* The idle phase follows the last step: a guest that steps forever never reaches it. */
+	if (a->idle_ms != 0 && a->steps == 0) {
+		return usage_error("%s", "--idle-ms needs --steps above 0");
+	}
+	if (a->idle_ms != 0 && a->steps > UINT64_MAX - a->idle_ms * NS_PER_MS) {
+		return usage_error("%s", "--steps is too large for a heartbeat with --idle-ms");
 	}
 	if (a->withhold && (a->withhold_vcpu >= a->vcpus || a->incoming)) {
 		return usage_error("%s", "--test-withhold-vcpu needs a vCPU below --vcpus, and no "
@@ -312,6 +334,7 @@ struct vm {
 	pthread_t handler;
 	bool handler_started;
 	uint64_t deadline_ns;
+	bool idle_reported;
 	bool withheld;
 	bool released;
 };
@@ -383,6 +406,7 @@ static int start_guest(struct vm *vm)
 		    .seed = vm->args.seed + v,
 		    .max_steps = vm->args.steps,
 		    .writes_per_ms = vm->args.writes_per_ms,
+		    .idle_ns = vm->args.idle_ms * NS_PER_MS,
 		};
 
 		if (!hosted_vcpu_launch(v, &p)) {
@@ -491,12 +515,41 @@ static void withhold_step(struct vm *vm, const struct mig_svsm_state *st)
 	}
 }
 
+/* Once, when every vCPU has done its steps and one at least idles: from here on the guest writes
+ * nothing (benchmarks start their 0 MB/s migrations on this line). A vCPU parked for a migration
+ * is neither, so on a target it shows once the guest runs there. */
+static void report_idle(struct vm *vm)
+{
+	bool idle = false;
+
+	if (vm->idle_reported) {
+		return;
+	}
+	for (unsigned v = 0; v < vm->args.vcpus; v++) {
+		enum hosted_vcpu_run run = hosted_vcpu_run_state(v);
+
+		if (run == HOSTED_VCPU_IDLE) {
+			idle = true;
+		} else if (run != HOSTED_VCPU_DONE) {
+			return;
+		}
+	}
+	if (idle) {
+		vm->idle_reported = true;
+		printf(
+		    "[hosted] guest idle: every vCPU has done its steps and writes nothing until "
+		    "its idle time ends\n");
+		fflush(stdout);
+	}
+}
+
 static enum vm_outcome watch(struct vm *vm, struct mig_svsm_state *st)
 {
 	for (;;) {
 		enum vm_outcome o = observe(vm, st);
 
 		withhold_step(vm, st);
+		report_idle(vm);
 
 		if (o != OUTCOME_RUNNING) {
 			return o;
@@ -565,9 +618,11 @@ static bool write_vcpus_json(FILE *f, unsigned vcpus, bool guest_here)
 		fprintf(f,
 			"%s\n    {\"vcpu\": %u, \"state\": \"%s\", \"seed\": %" PRIu64
 			", \"steps\": %" PRIu64 ", \"size\": %" PRIu64 ", \"checksum\": \"%#" PRIx64
-			"\", \"max_heartbeat_gap_ns\": %" PRIu64 "}",
+			"\", \"max_heartbeat_gap_ns\": %" PRIu64 ", \"idle_ns\": %" PRIu64
+			", \"idle_done_ns\": %" PRIu64 "}",
 			v == 0 ? "" : ",", v, hosted_vcpu_run_str(hosted_vcpu_run_state(v)), r.seed,
-			r.steps, r.region_size, r.checksum, r.max_gap_ns);
+			r.steps, r.region_size, r.checksum, r.max_gap_ns, r.idle_ns,
+			r.idle_done_ns);
 	}
 	fprintf(f, "%s]\n", guest_here && vcpus > 0 ? "\n  " : "");
 	return ferror(f) == 0;
