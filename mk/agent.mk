@@ -14,7 +14,7 @@ AGENT_TEST_BIN   := $(BUILD)/tests/unit-agent
 AGENT_SRCS       := $(filter-out host/agent/main.c,$(sort $(wildcard host/agent/*.c)))
 AGENT_WIRE_SRCS  := svsm/migrate/ring.c svsm/migrate/control.c svsm/migrate/record.c \
                     svsm/crypto/crypto.c svsm/crypto/crypto_aead.c svsm/crypto/crypto_kdf.c \
-                    svsm/crypto/crypto_ecc.c
+                    svsm/crypto/crypto_ecc.c svsm/crypto/gcm_x86.c
 AGENT_IGVM_SRCS  := igvm/image.c igvm/parser.c igvm/writer.c
 AGENT_TEST_SRCS  := $(sort $(wildcard tests/unit/agent_*.c))
 AGENT_FRAMEWORK  := tests/framework/runner.c tests/framework/host_main.c

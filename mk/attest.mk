@@ -26,7 +26,7 @@ SVSM_ATTEST           := $(BUILD)/tools/svsm-attest
 ATTEST_TEST_BIN       := $(BUILD)/tests/unit-attest
 
 # The crypto primitives, compiled again here for our host programs.
-ATTEST_CRYPTO_SRCS := $(wildcard svsm/crypto/crypto*.c)
+ATTEST_CRYPTO_SRCS := $(wildcard svsm/crypto/crypto*.c) svsm/crypto/gcm_x86.c
 ATTEST_FRAMEWORK   := tests/framework/runner.c tests/framework/host_main.c host/lib/host_env.c
 ATTEST_TEST_SRCS   := $(filter-out tests/unit/attest_guest_support.c,$(sort $(wildcard tests/unit/attest_*.c)))
 

@@ -4,7 +4,7 @@
 #   host bench (plain -O2):  $(BUILD)/tools/bench-crypto, run by `make bench-crypto`
 
 CRYPTO_SRCS  := svsm/crypto/crypto.c svsm/crypto/crypto_aead.c svsm/crypto/crypto_kdf.c \
-                svsm/crypto/crypto_ecc.c
+                svsm/crypto/crypto_ecc.c svsm/crypto/gcm_x86.c
 ENTROPY_SRCS := svsm/arch/x86/entropy.c
 # deps.mk's MBEDTLS_HOSTED_LIBS, spelled out: mk/deps.mk is read after this fragment, too late for
 # prerequisite lists.

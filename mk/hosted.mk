@@ -22,7 +22,8 @@ HOSTED_PLAT_SRCS := host/plat/hosted/plat.c host/plat/hosted/vcpu.c
 HOSTED_VM_SRCS   := host/plat/hosted/vm_main.c host/plat/hosted/vm_image.c
 HOSTED_CORE_SRCS := svsm/core/guest_mem.c svsm/core/plat_status.c svsm/mm/bitmap.c svsm/mm/memmap.c svsm/lib/workload.c \
                     svsm/arch/x86/entropy.c host/lib/host_env.c
-HOSTED_CRYPTO_SRCS := $(sort $(wildcard svsm/crypto/crypto*.c)) svsm/crypto/snp_report.c \
+HOSTED_CRYPTO_SRCS := $(sort $(wildcard svsm/crypto/crypto*.c)) svsm/crypto/gcm_x86.c \
+                    svsm/crypto/snp_report.c \
                     svsm/crypto/policy.c svsm/crypto/attest.c svsm/crypto/emu_psp.c \
                     $(EMU_PSP_GENERATED_SRC)
 HOSTED_MIGRATE_SRCS := $(sort $(wildcard svsm/migrate/*.c))

@@ -39,7 +39,8 @@ $(MIGRATE_HOST_DIR)/plain/%.o: %.c | $(DEPS_STAMP)
 MIGRATE_TEST_FRAMEWORK := tests/framework/runner.c tests/framework/host_main.c host/lib/host_env.c
 MIGRATE_TEST_SRCS      := $(sort $(wildcard tests/unit/migrate_record*.c tests/unit/migrate_ring*.c \
                           tests/unit/migrate_control*.c))
-MIGRATE_CRYPTO_SRCS    := $(sort $(wildcard svsm/crypto/crypto*.c)) svsm/arch/x86/entropy.c
+MIGRATE_CRYPTO_SRCS    := $(sort $(wildcard svsm/crypto/crypto*.c)) svsm/crypto/gcm_x86.c \
+                          svsm/arch/x86/entropy.c
 MIGRATE_SAN_OBJS := $(patsubst %.c,$(MIGRATE_HOST_DIR)/san/%.o,$(MIGRATE_WIRE_SRCS) \
                     $(MIGRATE_TEST_SRCS) $(MIGRATE_TEST_FRAMEWORK) $(MIGRATE_CRYPTO_SRCS))
 MIGRATE_UNIT_BIN := $(BUILD)/tests/unit-migrate

@@ -66,11 +66,14 @@ enum crypto_status crypto_hkdf_sha384(const uint8_t *salt, size_t salt_len, cons
 #define CRYPTO_AEAD_NONCE_LEN 12
 
 struct crypto_aead {
-	/* An mbedtls_gcm_context (400 bytes in 3.6); the size is checked in crypto_aead.c. */
+	/* The expanded key of the implementation in use: AES-NI/PCLMULQDQ round keys and powers of
+	 * H (432 bytes, gcm_x86.h) or an mbedtls_gcm_context (400 bytes in 3.6) on CPUs without
+	 * those instructions; the sizes are checked in crypto_aead.c. */
 	uint64_t opaque[64];
 	uint32_t channel;
 	bool ready; /* set by init, cleared by free: seal/open on a freed key fail cleanly */
 	bool has_sealed;
+	bool x86; /* opaque holds a struct gcm_x86_key, not an mbedTLS context */
 	uint64_t last_seq;
 };
 enum crypto_status crypto_aead_init(struct crypto_aead *aead,

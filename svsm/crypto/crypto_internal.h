@@ -17,6 +17,24 @@ enum crypto_status crypto_from_mbedtls(int ret);
 /* True when [a, a+a_len) and [b, b+b_len) share a byte. */
 bool crypto_ranges_overlap(const void *a, size_t a_len, const void *b, size_t b_len);
 
+/*
+ * The AES-256-GCM implementations behind crypto_aead_*. crypto_aead_init() takes AUTO: the x86
+ * path (gcm_x86.c) when the CPU has AES-NI, PCLMULQDQ and SSSE3, mbedTLS otherwise. Tests and the
+ * bench name one to compare them; X86 fails with CRYPTO_ERR_INPUT on a CPU without it.
+ */
+enum crypto_aead_impl {
+	CRYPTO_AEAD_IMPL_AUTO = 0,
+	CRYPTO_AEAD_IMPL_X86,
+	CRYPTO_AEAD_IMPL_MBEDTLS,
+};
+enum crypto_status crypto_aead_init_impl(struct crypto_aead *aead,
+					 const uint8_t key[CRYPTO_AEAD_KEY_LEN], uint32_t channel,
+					 enum crypto_aead_impl impl);
+/* What a ready context runs on (X86 or MBEDTLS); AUTO for a freed or failed one. */
+enum crypto_aead_impl crypto_aead_impl_of(const struct crypto_aead *aead);
+/* True when this CPU can run the x86 path (probed once). */
+bool crypto_aead_x86_available(void);
+
 enum crypto_hash {
 	CRYPTO_HASH_SHA256,
 	CRYPTO_HASH_SHA384,
