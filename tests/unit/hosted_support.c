@@ -68,6 +68,11 @@ bool test_vcpu_done(unsigned vcpu)
 	return hosted_vcpu_run_state(vcpu) == HOSTED_VCPU_DONE;
 }
 
+bool test_vcpu_idle(unsigned vcpu)
+{
+	return hosted_vcpu_run_state(vcpu) == HOSTED_VCPU_IDLE;
+}
+
 bool test_vcpu_failed(unsigned vcpu)
 {
 	return hosted_vcpu_run_state(vcpu) == HOSTED_VCPU_FAILED;

@@ -23,6 +23,7 @@ void test_sleep_ms(unsigned ms);
 
 bool test_vcpu_parked(unsigned vcpu);
 bool test_vcpu_done(unsigned vcpu);
+bool test_vcpu_idle(unsigned vcpu); /* steps done, in its idle phase */
 bool test_vcpu_failed(unsigned vcpu);
 bool test_vcpu_stepping(unsigned vcpu); /* heartbeat moved within a short wait */
 

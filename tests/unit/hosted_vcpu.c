@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Hosted vCPU threads: the workload, safe-point parking, blocked accesses and withheld vCPUs. */
+/* Hosted vCPU threads: the workload, its idle phase, safe-point parking, blocked accesses and
+ * withheld vCPUs. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -213,6 +214,111 @@ TEST(hosted_vcpu, done_vcpu_still_parks)
 	ASSERT_TRUE(test_wait_until(test_vcpu_parked, 0, TEST_WAIT_NS));
 	plat_vcpu_resume(0);
 	EXPECT_TRUE(test_wait_until(test_vcpu_done, 0, TEST_WAIT_NS));
+	test_vm_destroy();
+}
+
+#define NS_PER_MS 1000000ULL
+
+TEST(hosted_vcpu, idle_vcpu_beats_without_writing)
+{
+	static uint8_t at_idle[REGION_SIZE];
+	static uint8_t at_done[REGION_SIZE];
+	const uint64_t steps = 20000;
+	const uint64_t idle_ms = 500;
+	struct hosted_guest_params p = params_for(0, steps);
+	struct hosted_vcpu_result r;
+
+	p.idle_ns = idle_ms * NS_PER_MS;
+	ASSERT_TRUE(test_vm_create(1));
+	ASSERT_TRUE(hosted_vcpu_launch(0, &p));
+	ASSERT_TRUE(test_wait_until(test_vcpu_idle, 0, TEST_WAIT_NS));
+	EXPECT_GE(hosted_vcpu_heartbeat(0), steps);
+	ASSERT_EQ(plat_guest_read(at_idle, p.region, REGION_SIZE), PLAT_OK);
+	ASSERT_TRUE(test_wait_until(test_vcpu_done, 0, TEST_WAIT_NS));
+	ASSERT_EQ(plat_guest_read(at_done, p.region, REGION_SIZE), PLAT_OK);
+	/* Not one write from the first idle moment to the end, and the result is the steps'. */
+	EXPECT_MEMEQ(at_done, at_idle, REGION_SIZE);
+	hosted_vcpu_result(0, &r);
+	EXPECT_TRUE(r.done);
+	EXPECT_EQ(r.steps, steps);
+	EXPECT_EQ(r.checksum, replay_checksum(0x1234, steps, REGION_SIZE));
+	EXPECT_EQ(r.idle_ns, idle_ms * NS_PER_MS);
+	EXPECT_EQ(r.idle_done_ns, idle_ms * NS_PER_MS);
+	/* The heartbeat went on: one beat per sleep. A sleep asks for 1 ms (the last one maybe
+	 * less) and lasts at least that; one beat per 100 ms on average would be no heartbeat. */
+	EXPECT_LE(r.idle_beats, idle_ms + 1);
+	EXPECT_GE(r.idle_beats, idle_ms / 100);
+	EXPECT_EQ(hosted_vcpu_heartbeat(0), steps + r.idle_beats);
+	test_vm_destroy();
+}
+
+/* Parked and then withheld, each for longer than its whole idle phase: had either counted, the
+ * vCPU would be done as soon as it runs again. Only its sleeps count, so it still needs the rest
+ * of its idle time, in real time, after that. */
+TEST(hosted_vcpu, parked_or_withheld_time_is_not_idle_time)
+{
+	const uint64_t steps = 1000;
+	const uint64_t idle_ns = 1000 * NS_PER_MS;
+	const unsigned pause_ms = 1200;
+	struct hosted_guest_params p = params_for(0, steps);
+	struct hosted_vcpu_result parked;
+	struct hosted_vcpu_result r;
+	uint64_t released_at;
+
+	p.idle_ns = idle_ns;
+	ASSERT_TRUE(test_vm_create(1));
+	ASSERT_TRUE(hosted_vcpu_launch(0, &p));
+	ASSERT_TRUE(test_wait_until(test_vcpu_idle, 0, TEST_WAIT_NS));
+	plat_vcpu_request_park(0);
+	ASSERT_TRUE(test_wait_until(test_vcpu_parked, 0, TEST_WAIT_NS));
+	hosted_vcpu_result(0, &parked);
+	/* Parked inside its idle phase (only a test thread stalled for a second misses it). */
+	ASSERT_FALSE(parked.done);
+	ASSERT_LT(parked.idle_done_ns, idle_ns);
+	test_sleep_ms(pause_ms);
+	hosted_vcpu_result(0, &r);
+	EXPECT_EQ(r.idle_done_ns, parked.idle_done_ns);
+	EXPECT_EQ(hosted_vcpu_heartbeat(0), steps + parked.idle_beats);
+	/* Resumed but withheld: the host does not run it, so it sleeps no idle time either. */
+	hosted_vcpu_set_withheld(0, true);
+	plat_vcpu_resume(0);
+	test_sleep_ms(pause_ms);
+	EXPECT_EQ(hosted_vcpu_heartbeat(0), steps + parked.idle_beats);
+	EXPECT_NE(hosted_vcpu_run_state(0), HOSTED_VCPU_DONE);
+	released_at = plat_time_ns();
+	hosted_vcpu_set_withheld(0, false);
+	ASSERT_TRUE(test_wait_until(test_vcpu_done, 0, TEST_WAIT_NS));
+	EXPECT_GE(plat_time_ns() - released_at, idle_ns - parked.idle_done_ns);
+	hosted_vcpu_result(0, &r);
+	EXPECT_EQ(r.idle_done_ns, idle_ns);
+	EXPECT_GT(r.idle_beats, parked.idle_beats);
+	EXPECT_EQ(r.checksum, replay_checksum(0x1234, steps, REGION_SIZE));
+	/* The heartbeat gap saw the pause, as it sees a migration's downtime. */
+	EXPECT_GE(r.max_gap_ns, 2ULL * pause_ms * NS_PER_MS);
+	test_vm_destroy();
+}
+
+TEST(hosted_vcpu, launch_refuses_unusable_idle_times)
+{
+	struct hosted_guest_params p = params_for(0, 0);
+
+	ASSERT_TRUE(test_vm_create(1));
+	/* Stepping forever, it would never get to idle. */
+	p.idle_ns = NS_PER_MS;
+	EXPECT_FALSE(hosted_vcpu_launch(0, &p));
+	p = params_for(0, 10);
+	p.idle_ns = HOSTED_MAX_IDLE_NS + 1;
+	EXPECT_FALSE(hosted_vcpu_launch(0, &p));
+	/* steps + idle beats would wrap the heartbeat. */
+	p = params_for(0, UINT64_MAX - NS_PER_MS + 1);
+	p.idle_ns = NS_PER_MS;
+	EXPECT_FALSE(hosted_vcpu_launch(0, &p));
+	EXPECT_EQ(hosted_vcpu_run_state(0), HOSTED_VCPU_OFFLINE);
+	p = params_for(0, 10);
+	p.idle_ns = HOSTED_MAX_IDLE_NS;
+	ASSERT_TRUE(hosted_vcpu_launch(0, &p));
+	/* Not destroyed while it validates its region (the platform cannot stop a PVALIDATE). */
+	EXPECT_TRUE(test_wait_until(test_vcpu_idle, 0, TEST_WAIT_NS));
 	test_vm_destroy();
 }
 
