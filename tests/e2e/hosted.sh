@@ -5,6 +5,8 @@
 #
 #   migrate_4_channels        the guest moves and finishes on the target; every vCPU's checksum
 #                             is recomputed by workload-verify from its seed and step count
+#   migrate_during_idle       a guest that did its steps and idles (--idle-ms) moves: it goes on
+#                             idling on the target, and its checksums are still its steps'
 #   refused_target_keeps_guest  a target from another image fails the source's migration policy:
 #                             the source aborts, its guest finishes there, nothing lost
 #   withheld_vcpu_keeps_guest the host withholds a source vCPU: the checkpoint times out, the
@@ -32,11 +34,19 @@ STEPS=2000000
 RATE=400
 REGION=1M
 REGION_BYTES=1048576
+# migrate_during_idle: unthrottled steps, then an idle phase long enough to hold the migration.
+IDLE_STEPS=20000
+IDLE_MS=8000
 
 WORK=$(mktemp -d /tmp/svsm-e2e-hosted.XXXXXX)
 SHM_PREFIX=/dev/shm/svsm-e2e-hosted-$$
 PIDS=()
 send_extra=()
+# Set: the sending agent starts only once the source says its guest idles.
+wait_idle=""
+# The source guest's steps and rate, if not STEPS and RATE.
+guest_steps=""
+guest_rate=""
 
 cleanup() {
 	for pid in "${PIDS[@]}"; do
@@ -126,16 +136,17 @@ expect_exit() {
 	fail "$what exited $got, expected $* (log: $(tail -n 3 "$WORK/$what.log" | tr '\n' ' '))"
 }
 
-# verify_results LOG: one [result] line per vCPU, each at STEPS and matching a recomputation.
+# verify_results LOG [WANT_STEPS]: one [result] line per vCPU, each at WANT_STEPS (default
+# STEPS) and matching a recomputation.
 verify_results() {
-	local log=$1 count=0 line seed steps size sum
+	local log=$1 want=${2:-$STEPS} count=0 line seed steps size sum
 	while read -r line; do
 		seed=$(sed -n 's/.* seed=\([^ ]*\).*/\1/p' <<<"$line")
 		steps=$(sed -n 's/.* steps=\([^ ]*\).*/\1/p' <<<"$line")
 		size=$(sed -n 's/.* size=\([^ ]*\).*/\1/p' <<<"$line")
 		sum=$(sed -n 's/.* checksum=\([^ ]*\).*/\1/p' <<<"$line")
 		count=$((count + 1))
-		[ "$steps" = "$STEPS" ] || fail "$log: $line: expected steps=$STEPS"
+		[ "$steps" = "$want" ] || fail "$log: $line: expected steps=$want"
 		[ "$size" = "$REGION_BYTES" ] || fail "$log: $line: expected size=$REGION_BYTES"
 		"$VERIFY" --seed "$seed" --steps "$steps" --size "$size" --expect "$sum" >/dev/null ||
 			fail "$log: checksum $sum does not match a run of $steps steps from seed $seed"
@@ -154,8 +165,8 @@ migrate() {
 		--vcpus $VCPUS --incoming --stats-json "$WORK/target.json" --timeout "$E2E_TIMEOUT"
 	target_pid=$last_pid
 	start source "$HOSTED_VM" --image "$src_img" --memory-file "$SHM_PREFIX-src" --ram 128M \
-		--vcpus $VCPUS --steps $STEPS --writes-per-ms $RATE --region-size $REGION \
-		--stats-json "$WORK/source.json" --timeout "$E2E_TIMEOUT" "$@"
+		--vcpus $VCPUS --steps "${guest_steps:-$STEPS}" --writes-per-ms "${guest_rate:-$RATE}" \
+		--region-size $REGION --stats-json "$WORK/source.json" --timeout "$E2E_TIMEOUT" "$@"
 	source_pid=$last_pid
 	wait_for_line "$WORK/target.log" '^\[hosted\] ready' || fail "target VM did not boot"
 	wait_for_line "$WORK/source.log" '^\[hosted\] ready' || fail "source VM did not boot"
@@ -168,6 +179,10 @@ migrate() {
 		tries=$((tries - 1))
 	done
 	[ -s "$WORK/port" ] || fail "the receiving agent wrote no port"
+	if [ -n "$wait_idle" ]; then
+		wait_for_line "$WORK/source.log" '^\[hosted\] guest idle' ||
+			fail "the source's guest did not report idle"
+	fi
 	start send "$AGENT" send --to "127.0.0.1:$(cat "$WORK/port" 2>/dev/null)" --channels 4 \
 		--memory-file "$SHM_PREFIX-src" --image "$src_img" --stats-json "$WORK/send.json" \
 		--timeout "$E2E_TIMEOUT" "${send_extra[@]}"
@@ -188,6 +203,33 @@ migrate_4_channels() {
 	grep -q '"outcome": "finished"' "$WORK/target.json" || fail "target stats: outcome not finished"
 	grep -q '"svsm": {"channels": 4' "$WORK/send.json" || fail "the SVSMs did not agree on 4 channels"
 	verify_results "$WORK/target.log"
+	sed -n 's/^\[hosted\] \(vcpu .*gap.*\)/e2e: target \1/p' "$WORK/target.log"
+}
+
+migrate_during_idle() {
+	local json
+	wait_idle=1
+	guest_steps=$IDLE_STEPS
+	guest_rate=0
+	migrate "$WORK/a.igvm" "$WORK/a.igvm" --idle-ms "$IDLE_MS"
+	wait_idle=""
+	guest_steps=""
+	guest_rate=""
+	expect_exit send "$send_pid" 0
+	expect_exit receive "$receive_pid" 0
+	expect_exit source "$source_pid" 0
+	expect_exit target "$target_pid" 0
+	grep -q 'SOURCE_DONE' "$WORK/source.log" || fail "the source did not report SOURCE_DONE"
+	grep -q '^\[result\]' "$WORK/source.log" && fail "the source printed results after handing over"
+	grep -q 'arrived by migration' "$WORK/target.log" || fail "the target did not run the migrated guest"
+	# The vCPU states arrived mid-idle: had the guest finished on the source, they would have
+	# arrived done and never idled here.
+	grep -q '^\[hosted\] guest idle' "$WORK/target.log" ||
+		fail "the guest did not idle on the target: it finished before the migration"
+	json=$(grep -c "\"idle_ns\": ${IDLE_MS}000000, \"idle_done_ns\": ${IDLE_MS}000000" \
+		"$WORK/target.json")
+	[ "$json" -eq "$VCPUS" ] || fail "target stats: $json of $VCPUS vCPUs idled ${IDLE_MS} ms"
+	verify_results "$WORK/target.log" "$IDLE_STEPS"
 	sed -n 's/^\[hosted\] \(vcpu .*gap.*\)/e2e: target \1/p' "$WORK/target.log"
 }
 
@@ -276,6 +318,9 @@ bad_input_is_refused() {
 	expect_refusal 2 'does not fit' "${ok[@]}" --region-size 128M
 	expect_refusal 2 'region-size must be' "${ok[@]}" --region-size 1000
 	expect_refusal 2 'bad value for --steps' "${ok[@]}" --steps -1
+	expect_refusal 2 'bad value for --idle-ms' "${ok[@]}" --idle-ms 1s
+	expect_refusal 2 'idle-ms must be at most' "${ok[@]}" --idle-ms 86400001
+	expect_refusal 2 'idle-ms needs --steps' "${ok[@]}" --idle-ms 10 --steps 0
 	expect_refusal 2 'test-withhold-vcpu' "${ok[@]}" --test-withhold-vcpu 1
 	expect_refusal 3 'no-such.igvm' --image "$WORK/no-such.igvm" --memory-file "$shm" \
 		--ram 128M --vcpus 1
@@ -286,7 +331,7 @@ bad_input_is_refused() {
 	[ "$(cat "$WORK/precious")" = keep ] || fail "a refused memory file was modified"
 }
 
-echo "[test] PLAN 6"
+echo "[test] PLAN 7"
 missing=""
 for f in "$HOSTED_VM" "$AGENT" "$VERIFY" "$TOOLS/igvm" "$TOOLS/svsm-attest" "$BUILD/svsm.elf" \
 	"$BUILD/guest/guest.elf" "$BUILD/igvm/reset_stub.bin"; do
@@ -300,14 +345,15 @@ elif ! make_image "$WORK/a.igvm" >"$WORK/image.log" 2>&1 ||
 	missing=images
 fi
 if [ -n "$missing" ]; then
-	for t in migrate_4_channels refused_target_keeps_guest withheld_vcpu_keeps_guest \
+	for t in migrate_4_channels migrate_during_idle refused_target_keeps_guest withheld_vcpu_keeps_guest \
 		tampered_page_keeps_guest lost_go_runs_nowhere bad_input_is_refused; do
 		echo "[test] FAIL hosted_e2e.$t"
 	done
-	echo "[test] DONE 0 passed, 6 failed"
+	echo "[test] DONE 0 passed, 7 failed"
 	exit 1
 fi
 run_scenario migrate_4_channels
+run_scenario migrate_during_idle
 run_scenario refused_target_keeps_guest
 run_scenario withheld_vcpu_keeps_guest
 run_scenario tampered_page_keeps_guest
