@@ -275,8 +275,8 @@ void gcm_x86_setkey(struct gcm_x86_key *key, const uint8_t k[GCM_X86_KEY_LEN])
 GCM_INLINE void crypt_blocks(const struct gcm_x86_key *key, __m128i *ctr, __m128i *y,
 			     const uint8_t *in, uint8_t *out, unsigned n, bool decrypt)
 {
+	struct ghash_sum sum = {_mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128()};
 	__m128i b[LANES];
-	__m128i x[LANES];
 	__m128i rk = load(key->rk[0]);
 
 #pragma GCC unroll 8
@@ -298,11 +298,13 @@ GCM_INLINE void crypt_blocks(const struct gcm_x86_key *key, __m128i *ctr, __m128
 	for (unsigned i = 0; i < n; i++) {
 		__m128i v = load(in + i * BLOCK);
 		__m128i o = _mm_xor_si128(_mm_aesenclast_si128(b[i], rk), v);
+		__m128i x = reflect(decrypt ? v : o);
 
 		store(out + i * BLOCK, o);
-		x[i] = reflect(decrypt ? v : o);
+		/* Multiplied as it comes: eight blocks need not stay live until the reduction. */
+		ghash_mul_add(&sum, key, i == 0 ? _mm_xor_si128(*y, x) : x, n - i);
 	}
-	*y = ghash_blocks(key, *y, x, n);
+	*y = ghash_reduce(sum);
 }
 
 /* A whole record: CTR over in into out, and the tag (GHASH masked with E(K, J0)) into *tag. */
