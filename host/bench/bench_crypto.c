@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench-crypto: page-record throughput of svsm/crypto's AES-256-GCM against OpenSSL's EVP
- * AES-256-GCM and a plain memcpy, 4 KiB records on one core, about a second per measurement.
+ * AES-256-GCM and a plain memcpy, 4 KiB records on one core. Each operation is measured in
+ * ROUNDS slices of ~0.2 s, the operations taking turns, and the best slice counts: on a shared
+ * machine a ratio of two numbers taken minutes apart would say more about the load than the code.
  * svsm/crypto is measured on the path crypto_aead_init() picks (x86 AES-NI/PCLMULQDQ when the
  * CPU has it) and, beside it, on the mbedTLS 3.6 fallback.
  * It reports, never asserts: the numbers depend on the machine.
@@ -23,7 +25,8 @@
 
 #define RECORD_LEN    4096
 #define BATCH	      256
-#define MEASURE_NS    1000000000ull
+#define MEASURE_NS    200000000ull /* per slice */
+#define ROUNDS	      5
 #define NS_PER_SECOND 1000000000.0
 
 /*
@@ -86,7 +89,7 @@ static void die(const char *what)
 /* One measured operation on one record; returns false on failure. */
 typedef bool (*record_op)(uint64_t index);
 
-/* Runs op in batches until about a second has passed; returns GB/s of record payload. */
+/* Runs op in batches for one slice; returns GB/s of record payload. */
 static double measure(record_op op)
 {
 	uint64_t start = now_ns();
@@ -107,13 +110,19 @@ static double measure(record_op op)
 
 /* --- svsm/crypto --------------------------------------------------------------------------- */
 
-/* The key being measured: the path crypto_aead_init() picks, then the mbedTLS fallback. */
-static struct crypto_aead *ours;
-static uint64_t ours_seq;
+/* A key and its last sealed sequence: the path crypto_aead_init() picks, and mbedTLS forced. */
+struct bench_key {
+	struct crypto_aead aead;
+	uint64_t seq;
+};
+
+static struct bench_key picked;
+static struct bench_key fallback;
+static struct bench_key *ours;
 
 static bool ours_seal(uint64_t index)
 {
-	bool ok = crypto_aead_seal(ours, ++ours_seq, buf.ad, sizeof(buf.ad), buf.plaintext,
+	bool ok = crypto_aead_seal(&ours->aead, ++ours->seq, buf.ad, sizeof(buf.ad), buf.plaintext,
 				   RECORD_LEN, buf.ciphertext, buf.tag) == CRYPTO_OK;
 
 	sink ^= buf.tag[index % CRYPTO_AEAD_TAG_LEN];
@@ -123,30 +132,11 @@ static bool ours_seal(uint64_t index)
 /* Opens the record sealed last, again and again: open does not depend on the sequence order. */
 static bool ours_open(uint64_t index)
 {
-	bool ok = crypto_aead_open(ours, ours_seq, buf.ad, sizeof(buf.ad), buf.ciphertext,
+	bool ok = crypto_aead_open(&ours->aead, ours->seq, buf.ad, sizeof(buf.ad), buf.ciphertext,
 				   RECORD_LEN, buf.opened, buf.tag) == CRYPTO_OK;
 
 	sink ^= buf.opened[index % RECORD_LEN];
 	return ok;
-}
-
-struct our_result {
-	const char *seal_label;
-	const char *open_label;
-	double seal;
-	double open;
-};
-
-static void measure_ours(struct crypto_aead *aead, struct our_result *r)
-{
-	bool x86 = crypto_aead_impl_of(aead) == CRYPTO_AEAD_IMPL_X86;
-
-	ours = aead;
-	ours_seq = 0;
-	r->seal_label = x86 ? "svsm/crypto seal (x86 AES-NI)" : "svsm/crypto seal (mbedTLS 3.6)";
-	r->open_label = x86 ? "svsm/crypto open (x86 AES-NI)" : "svsm/crypto open (mbedTLS 3.6)";
-	r->seal = measure(ours_seal);
-	r->open = measure(ours_open);
 }
 
 /* --- OpenSSL ------------------------------------------------------------------------------- */
@@ -243,9 +233,6 @@ static void print_row(const char *name, double gbps, double reference)
 	}
 }
 
-static struct crypto_aead picked;   /* crypto_aead_init(): what svsm-migrate runs on */
-static struct crypto_aead fallback; /* forced mbedTLS, for comparison */
-
 static void setup(void)
 {
 	if (crypto_init() != CRYPTO_OK) {
@@ -254,62 +241,103 @@ static void setup(void)
 	if (crypto_random(&buf, sizeof(buf)) != CRYPTO_OK) {
 		die("crypto_random failed");
 	}
-	if (crypto_aead_init(&picked, buf.key, 1) != CRYPTO_OK ||
-	    crypto_aead_init_impl(&fallback, buf.key, 1, CRYPTO_AEAD_IMPL_MBEDTLS) != CRYPTO_OK) {
+	if (crypto_aead_init(&picked.aead, buf.key, 1) != CRYPTO_OK ||
+	    crypto_aead_init_impl(&fallback.aead, buf.key, 1, CRYPTO_AEAD_IMPL_MBEDTLS) !=
+		CRYPTO_OK) {
 		die("crypto_aead_init failed");
 	}
 	ossl_setup();
 }
 
+enum bench_op {
+	OP_SEAL,
+	OP_OPEN,
+	OP_FALLBACK_SEAL,
+	OP_FALLBACK_OPEN,
+	OP_OSSL_SEAL,
+	OP_OSSL_OPEN,
+	OP_COPY,
+	OP_COUNT,
+};
+
+/* One slice of op; each open follows the seal of the same key, so it has a record to open. */
+static double measure_op(enum bench_op op)
+{
+	switch (op) {
+	case OP_SEAL:
+	case OP_OPEN:
+		ours = &picked;
+		return measure(op == OP_SEAL ? ours_seal : ours_open);
+	case OP_FALLBACK_SEAL:
+	case OP_FALLBACK_OPEN:
+		ours = &fallback;
+		return measure(op == OP_FALLBACK_SEAL ? ours_seal : ours_open);
+	case OP_OSSL_SEAL:
+		return measure(ossl_seal);
+	case OP_OSSL_OPEN:
+		ossl_sealed_index = 0;
+		if (!ossl_seal(ossl_sealed_index)) {
+			die("OpenSSL seal for the open benchmark failed");
+		}
+		return measure(ossl_open);
+	case OP_COPY:
+	default:
+		return measure(copy_record);
+	}
+}
+
 int main(void)
 {
-	bool x86 = false;
-	struct our_result in_use;
-	struct our_result mbed;
-	double ossl_seal_gbps;
-	double ossl_open_gbps;
-	double copy;
+	double best[OP_COUNT] = {0};
+	bool x86;
 
 	setup();
-	x86 = crypto_aead_impl_of(&picked) == CRYPTO_AEAD_IMPL_X86;
-	measure_ours(&picked, &in_use);
-	if (x86) {
-		measure_ours(&fallback, &mbed);
-	}
-	ossl_seal_gbps = measure(ossl_seal);
-	ossl_sealed_index = 0;
-	if (!ossl_seal(ossl_sealed_index)) {
-		die("OpenSSL seal for the open benchmark failed");
-	}
-	ossl_open_gbps = measure(ossl_open);
-	copy = measure(copy_record);
+	x86 = crypto_aead_impl_of(&picked.aead) == CRYPTO_AEAD_IMPL_X86;
+	for (unsigned round = 0; round < ROUNDS; round++) {
+		for (unsigned op = 0; op < OP_COUNT; op++) {
+			/* Without the x86 path, the picked key is the mbedTLS one already. */
+			if (!x86 && (op == OP_FALLBACK_SEAL || op == OP_FALLBACK_OPEN)) {
+				continue;
+			}
+			double gbps = measure_op((enum bench_op)op);
 
-	printf("bench-crypto: AES-256-GCM, %d-byte records with %zu bytes of AD, one core, ~1 s "
-	       "each\n",
-	       RECORD_LEN, sizeof(buf.ad));
+			best[op] = gbps > best[op] ? gbps : best[op];
+		}
+	}
+
+	printf("bench-crypto: AES-256-GCM, %d-byte records with %zu bytes of AD, one core, best of "
+	       "%d interleaved %.1f s slices\n",
+	       RECORD_LEN, sizeof(buf.ad), ROUNDS, (double)MEASURE_NS / NS_PER_SECOND);
 	printf("path in use (crypto_aead_init): %s\n",
 	       x86 ? "x86 (AES-NI + PCLMULQDQ, svsm/crypto/gcm_x86.c)"
 		   : "mbedTLS 3.6 (this CPU lacks AES-NI, PCLMULQDQ or SSSE3)");
-	print_row(in_use.seal_label, in_use.seal, ossl_seal_gbps);
-	print_row(in_use.open_label, in_use.open, ossl_open_gbps);
+	print_row(x86 ? "svsm/crypto seal (x86 AES-NI)" : "svsm/crypto seal (mbedTLS 3.6)",
+		  best[OP_SEAL], best[OP_OSSL_SEAL]);
+	print_row(x86 ? "svsm/crypto open (x86 AES-NI)" : "svsm/crypto open (mbedTLS 3.6)",
+		  best[OP_OPEN], best[OP_OSSL_OPEN]);
 	if (x86) {
-		print_row("  fallback seal (mbedTLS 3.6)", mbed.seal, ossl_seal_gbps);
-		print_row("  fallback open (mbedTLS 3.6)", mbed.open, ossl_open_gbps);
+		print_row("  fallback seal (mbedTLS 3.6)", best[OP_FALLBACK_SEAL],
+			  best[OP_OSSL_SEAL]);
+		print_row("  fallback open (mbedTLS 3.6)", best[OP_FALLBACK_OPEN],
+			  best[OP_OSSL_OPEN]);
 	}
-	print_row("OpenSSL EVP seal", ossl_seal_gbps, ossl_seal_gbps);
-	print_row("OpenSSL EVP open", ossl_open_gbps, ossl_open_gbps);
-	print_row("memcpy (4 KiB)", copy, 0);
+	print_row("OpenSSL EVP seal", best[OP_OSSL_SEAL], best[OP_OSSL_SEAL]);
+	print_row("OpenSSL EVP open", best[OP_OSSL_OPEN], best[OP_OSSL_OPEN]);
+	print_row("memcpy (4 KiB)", best[OP_COPY], 0);
 	if (x86) {
 		printf("x86 path vs mbedTLS fallback: seal %.1fx, open %.1fx\n",
-		       in_use.seal / mbed.seal, in_use.open / mbed.open);
+		       best[OP_SEAL] / best[OP_FALLBACK_SEAL],
+		       best[OP_OPEN] / best[OP_FALLBACK_OPEN]);
 	}
 	print_aesni_status();
 	printf("team goal >= 1.0x OpenSSL: seal %s (%.2fx), open %s (%.2fx)\n",
-	       in_use.seal >= ossl_seal_gbps ? "met" : "NOT met", in_use.seal / ossl_seal_gbps,
-	       in_use.open >= ossl_open_gbps ? "met" : "NOT met", in_use.open / ossl_open_gbps);
+	       best[OP_SEAL] >= best[OP_OSSL_SEAL] ? "met" : "NOT met",
+	       best[OP_SEAL] / best[OP_OSSL_SEAL],
+	       best[OP_OPEN] >= best[OP_OSSL_OPEN] ? "met" : "NOT met",
+	       best[OP_OPEN] / best[OP_OSSL_OPEN]);
 
-	crypto_aead_free(&picked);
-	crypto_aead_free(&fallback);
+	crypto_aead_free(&picked.aead);
+	crypto_aead_free(&fallback.aead);
 	EVP_CIPHER_CTX_free(ossl_enc);
 	EVP_CIPHER_CTX_free(ossl_dec);
 	return 0;
