@@ -26,6 +26,8 @@ struct source_state {
 	uint32_t batch_len;
 	unsigned parked;
 	uint64_t park_start_ns;
+	uint64_t frozen_ns;	/* checkpoint complete: the last round starts */
+	uint64_t last_pages_ns; /* the last dirty pages are out */
 	uint64_t epoch;
 	/* Pre-copy bookkeeping: the SVSM's own measurements, never the host's. */
 	uint64_t round_start_ns;
@@ -317,8 +319,12 @@ static uint64_t dirty_pages(void)
 }
 
 /*
- * After each round: is the rest small enough to send with the guest stopped? The bandwidth and
- * the dirty rate are the handler's own measurements of the round it just finished.
+ * After each round: is the rest small enough to send with the guest stopped? Everything is the
+ * handler's own measurement of the round it just finished. The link is measured in pages per
+ * second, not bytes: a zero page costs a GPA on the wire but still a read and a check here, so a
+ * round of mostly zero pages would make a byte rate look far slower than the link is. The
+ * blackout estimate adds what revoking every page costs (measured when tracking began) to the
+ * time the pages left would take.
  */
 static bool converged(struct source_state *st)
 {
@@ -326,18 +332,21 @@ static bool converged(struct source_state *st)
 	uint64_t now = plat_time_ns();
 	uint64_t elapsed = MAX(now - st->round_start_ns, 1ULL);
 	uint64_t bytes = c->bytes_sent - st->round_start_bytes;
-	uint64_t bandwidth = MAX(bytes * 1000000000ULL / elapsed, 1ULL);
+	uint64_t sent = MAX(st->entries - st->round_start_entries, 1ULL);
+	uint64_t page_rate = MAX((uint64_t)((__uint128_t)sent * 1000000000ULL / elapsed), 1ULL);
 	uint64_t left = dirty_pages();
 	uint64_t rate = left * 1000000000ULL / elapsed; /* pages dirtied per second */
-	uint64_t downtime = (uint64_t)((__uint128_t)left * PAGE_SIZE * 1000000000ULL / bandwidth);
+	uint64_t downtime =
+	    st->revoke_ns + (uint64_t)((__uint128_t)left * 1000000000ULL / page_rate);
 
 	c->dirty_rate = rate;
 	c->pages_remaining = left;
-	c->bandwidth = bandwidth;
-	LOG_INFO("migrate: round %llu: %llu pages left, dirty %llu pages/s, link %llu KiB/s, "
-		 "stop-and-copy would take %llu ms\n",
+	c->bandwidth = bytes * 1000000000ULL / elapsed;
+	LOG_INFO("migrate: round %llu: %llu pages left, dirty %llu pages/s, link %llu pages/s "
+		 "(%llu KiB/s), stop-and-copy would take %llu ms\n",
 		 (unsigned long long)st->round, (unsigned long long)left, (unsigned long long)rate,
-		 (unsigned long long)(bandwidth >> 10), (unsigned long long)(downtime / 1000000));
+		 (unsigned long long)page_rate, (unsigned long long)(c->bandwidth >> 10),
+		 (unsigned long long)(downtime / 1000000));
 	if (downtime <= st->downtime_limit_ns) {
 		return true;
 	}
@@ -346,14 +355,13 @@ static bool converged(struct source_state *st)
 			 st->max_rounds);
 		return true;
 	}
-	if (rate * PAGE_SIZE >= bandwidth) {
+	if (rate >= page_rate) {
 		if ((st->s->req.flags & MIG_FLAG_AUTO_CONVERGE) == 0) {
 			LOG_INFO(
-			    "migrate: the guest dirties memory faster than the link carries it "
-			    "(%llu vs %llu KiB/s): stopping it for the rest; auto-converge would "
+			    "migrate: the guest dirties pages faster than the link carries them "
+			    "(%llu vs %llu pages/s): stopping it for the rest; auto-converge would "
 			    "throttle it instead\n",
-			    (unsigned long long)((rate * PAGE_SIZE) >> 10),
-			    (unsigned long long)(bandwidth >> 10));
+			    (unsigned long long)rate, (unsigned long long)page_rate);
 			return true;
 		}
 		st->throttle_pct = MIN(st->throttle_pct + THROTTLE_STEP_PCT, THROTTLE_MAX_PCT);
@@ -481,11 +489,13 @@ static enum mig_error run_until_go(struct source_state *st, uint64_t park_timeou
 		e = checkpoint(st, park_timeout_ns);
 	}
 	if (e == MIG_ERR_NONE) {
+		st->frozen_ns = plat_time_ns();
 		st->round++;
 		round_begin(st);
 		e = send_dirty_pages(st, false);
 	}
 	if (e == MIG_ERR_NONE) {
+		st->last_pages_ns = plat_time_ns();
 		e = send_vcpus(st);
 	}
 	if (e == MIG_ERR_NONE) {
@@ -528,5 +538,15 @@ enum mig_error mig_source_run(struct mig_session *s, uint64_t park_timeout_ns)
 	mig_session_publish(s, true);
 	LOG_INFO("migrate: GO sent; this guest will never run here again (%llu pages, %u vCPUs)\n",
 		 (unsigned long long)st.entries, plat_vcpu_count());
+	/* Where the blackout went, so that a missed downtime limit can be explained. */
+	LOG_INFO(
+	    "migrate: blackout %llu ms: checkpoint %llu ms, last %llu pages %llu ms, vCPU "
+	    "states, COMMIT, ACK and GO %llu ms\n",
+	    (unsigned long long)(s->counters.downtime_ns / 1000000),
+	    (unsigned long long)((st.frozen_ns - st.park_start_ns) / 1000000),
+	    (unsigned long long)(st.entries - st.round_start_entries),
+	    (unsigned long long)((st.last_pages_ns - st.frozen_ns) / 1000000),
+	    (unsigned long long)((st.park_start_ns + s->counters.downtime_ns - st.last_pages_ns) /
+				 1000000));
 	return MIG_ERR_NONE;
 }
