@@ -72,6 +72,9 @@
 #define PERM_WRITE     0x02U
 #define PERM_EXEC      0x04U /* kept, not enforced: no guest code runs from guest memory */
 #define PERM_TRACKED   (PERM_READ | PERM_EXEC) /* RX: write-protected by the handler */
+/* A range permission change holds the lock for at most this many pages at a time (2 MiB, tens
+ * of microseconds), so the guest's faults are not held up for the whole range. */
+#define RANGE_CHUNK_PAGES 512U
 
 #define UFFD_FEATURES (UFFD_FEATURE_MINOR_SHMEM | UFFD_FEATURE_WP_HUGETLBFS_SHMEM)
 #define UFFD_NEEDED_IOCTLS                                                                         \
@@ -672,11 +675,27 @@ enum plat_status plat_set_guest_perm(gpa_t gpa, enum plat_perm perm)
 	return s;
 }
 
+/* Pages [first, first + pages): every run of validated pages with one call, skipping the rest. */
+static enum plat_status apply_perm_range_locked(uint64_t first, uint64_t pages, uint8_t bits)
+{
+	uint64_t run = 0;
+
+	for (uint64_t i = 0; i <= pages; i++) {
+		if (i < pages && (page_state(first + i) & PAGE_VALIDATED) != 0) {
+			run++;
+			continue;
+		}
+		if (run != 0 && !apply_perm_run_locked(first + i - run, run, bits)) {
+			return PLAT_ERR_HARDWARE;
+		}
+		run = 0;
+	}
+	return PLAT_OK;
+}
+
 enum plat_status plat_set_guest_perm_range(gpa_t start, uint64_t pages, enum plat_perm perm)
 {
 	enum plat_status s = PLAT_OK;
-	uint64_t first = gpa_pfn(start);
-	uint64_t run = 0;
 	uint8_t bits = 0;
 
 	if (!gpa_is_page_aligned(start) || !perm_bits(perm, &bits) ||
@@ -684,18 +703,13 @@ enum plat_status plat_set_guest_perm_range(gpa_t start, uint64_t pages, enum pla
 	    (pages != 0 && !is_guest_page_range(start, pages * PAGE_SIZE))) {
 		return PLAT_ERR_INPUT;
 	}
-	pthread_mutex_lock(&mem.lock);
-	for (uint64_t i = 0; i <= pages && s == PLAT_OK; i++) {
-		if (i < pages && (page_state(first + i) & PAGE_VALIDATED) != 0) {
-			run++;
-			continue;
-		}
-		if (run != 0 && !apply_perm_run_locked(first + i - run, run, bits)) {
-			s = PLAT_ERR_HARDWARE;
-		}
-		run = 0;
+	/* In chunks, so that the fault thread can serve a running guest in between. */
+	for (uint64_t done = 0; done < pages && s == PLAT_OK; done += RANGE_CHUNK_PAGES) {
+		pthread_mutex_lock(&mem.lock);
+		s = apply_perm_range_locked(gpa_pfn(start) + done,
+					    MIN(pages - done, (uint64_t)RANGE_CHUNK_PAGES), bits);
+		pthread_mutex_unlock(&mem.lock);
 	}
-	pthread_mutex_unlock(&mem.lock);
 	return s;
 }
 
