@@ -3,6 +3,7 @@
  * In-guest tests of the core PVALIDATE call with hostile requests. Each builds a request in a
  * guest page exactly as a guest would and hands its GPA to the protocol handler.
  */
+#include "svsm/arch/x86/paging.h"
 #include "svsm/check.h"
 #include "svsm/core/guest_mem.h"
 #include "svsm/core/protocol.h"
@@ -211,4 +212,38 @@ TEST(pvalidate, rejects_bad_request_headers)
 	ASSERT_EQ(plat_guest_write(req, &h, sizeof(h)), PLAT_OK);
 	EXPECT_EQ(protocol_core_pvalidate(req), SVSM_ERR_INVALID_PARAMETER);
 	EXPECT_FALSE(guest_mem_validated(page_at(7)));
+}
+
+/* The permission range the checkpoint uses, on the page tables: pages the guest has not
+ * validated are skipped, and a bad range changes nothing. */
+TEST(guest_perm, range_skips_invalid_pages_and_refuses_bad_input)
+{
+	gpa_t low = page_at(4); /* page_at(4) .. page_at(1), ascending */
+
+	for (unsigned i = 1; i <= 4; i++) {
+		(void)guest_mem_pvalidate(page_at(i), false, true, true);
+	}
+	invalidate(page_at(3));
+	EXPECT_EQ(plat_set_guest_perm_range(low, 4, PLAT_PERM_RX), PLAT_OK);
+	plat_flush_tlb_all();
+	for (unsigned i = 1; i <= 4; i++) {
+		EXPECT_EQ(paging_guest_perm(page_at(i)), i == 3 ? PLAT_PERM_NONE : PLAT_PERM_RX);
+	}
+	EXPECT_FALSE(guest_mem_validated(page_at(3)));
+	EXPECT_EQ(plat_set_guest_perm_range(gpa_add(low, 8), 1, PLAT_PERM_RWX), PLAT_ERR_INPUT);
+	EXPECT_EQ(plat_set_guest_perm_range(low, 1, (enum plat_perm)2), PLAT_ERR_INPUT);
+	EXPECT_EQ(plat_set_guest_perm_range(low, 1, (enum plat_perm)8), PLAT_ERR_INPUT);
+	EXPECT_EQ(plat_set_guest_perm_range(low, 64, PLAT_PERM_RWX), PLAT_ERR_INPUT);
+	EXPECT_EQ(plat_set_guest_perm_range(low, UINT64_MAX / 2, PLAT_PERM_RWX), PLAT_ERR_INPUT);
+	EXPECT_EQ(plat_set_guest_perm_range(gpa_init(LAYOUT_MIGRATION_GPA), 1, PLAT_PERM_RWX),
+		  PLAT_ERR_INPUT);
+	EXPECT_EQ(paging_guest_perm(low), PLAT_PERM_RX);
+	EXPECT_EQ(plat_set_guest_perm_range(low, 4, PLAT_PERM_NONE), PLAT_OK);
+	EXPECT_EQ(paging_guest_perm(page_at(1)), PLAT_PERM_NONE);
+	EXPECT_EQ(plat_set_guest_perm_range(low, 4, PLAT_PERM_RWX), PLAT_OK);
+	EXPECT_EQ(paging_guest_perm(page_at(1)), PLAT_PERM_RWX);
+	EXPECT_EQ(paging_guest_perm(page_at(3)), PLAT_PERM_NONE);
+	for (unsigned i = 1; i <= 4; i++) {
+		invalidate(page_at(i));
+	}
 }
