@@ -7,10 +7,17 @@
 #include "svsm/migrate/record.h"
 
 static const char *const type_names[] = {
-    [MIG_REC_HELLO] = "HELLO",	 [MIG_REC_ATTEST] = "ATTEST", [MIG_REC_KEYCONFIRM] = "KEYCONFIRM",
-    [MIG_REC_PAGES] = "PAGES",	 [MIG_REC_VCPU] = "VCPU",     [MIG_REC_ROUND_END] = "ROUND_END",
-    [MIG_REC_COMMIT] = "COMMIT", [MIG_REC_ACK] = "ACK",	      [MIG_REC_GO] = "GO",
+    [MIG_REC_HELLO] = "HELLO",
+    [MIG_REC_ATTEST] = "ATTEST",
+    [MIG_REC_KEYCONFIRM] = "KEYCONFIRM",
+    [MIG_REC_PAGES] = "PAGES",
+    [MIG_REC_VCPU] = "VCPU",
+    [MIG_REC_ROUND_END] = "ROUND_END",
+    [MIG_REC_COMMIT] = "COMMIT",
+    [MIG_REC_ACK] = "ACK",
+    [MIG_REC_GO] = "GO",
     [MIG_REC_ABORT] = "ABORT",
+    [MIG_REC_ROUND_ACK] = "ROUND_ACK",
 };
 
 const char *agent_record_type_name(uint32_t type)
@@ -33,7 +40,8 @@ uint32_t agent_record_type_from_name(const char *name)
 
 static bool type_has_round(enum mig_record_type type)
 {
-	return type == MIG_REC_PAGES || type == MIG_REC_VCPU || type == MIG_REC_ROUND_END;
+	return type == MIG_REC_PAGES || type == MIG_REC_VCPU || type == MIG_REC_ROUND_END ||
+	       type == MIG_REC_ROUND_ACK;
 }
 
 bool agent_record_peek(const uint8_t *record, size_t len, struct agent_record_info *info)

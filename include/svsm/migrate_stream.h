@@ -9,7 +9,8 @@
  * order, each at most once; unknown keys are an error. After the handshake every record is
  * sealed: body = AES-256-GCM(key[direction][channel], nonce(channel, seq), aad, plaintext) || tag
  * with aad = header_len || header, so type, channel, sequence, round and GPAs are all bound.
- * Records with nothing secret (ROUND_END, COMMIT, ACK, GO, ABORT) have an empty plaintext: the
+ * Records with nothing secret (ROUND_END, ROUND_ACK, COMMIT, ACK, GO, ABORT) have an empty
+ * plaintext: the
  * body is the 16-byte tag alone. Handshake records (HELLO, ATTEST, KEYCONFIRM) travel on channel
  * 0 unsealed; each side hashes their exact bytes into the transcript that KEYCONFIRM and the
  * ATTEST binding cover.
@@ -36,14 +37,16 @@ enum mig_record_type {
 	MIG_REC_ACK = 8,	/* target: COMMIT verified, waiting for GO */
 	MIG_REC_GO = 9,		/* source: the guest is yours; I will never run it again */
 	MIG_REC_ABORT = 10,	/* either side: give up (honoured only before the commit point) */
+	MIG_REC_ROUND_ACK = 11, /* target: every channel's ROUND_END up to this round is applied */
 };
+#define MIG_REC_LAST MIG_REC_ROUND_ACK
 
 /* Header map keys. */
 enum mig_key {
 	MIG_KEY_TYPE = 1,	  /* uint: enum mig_record_type (all records) */
 	MIG_KEY_CHANNEL = 2,	  /* uint: channel (all records) */
 	MIG_KEY_SEQ = 3,	  /* uint: sequence number (all records) */
-	MIG_KEY_ROUND = 4,	  /* uint: pre-copy round (PAGES, ROUND_END, VCPU) */
+	MIG_KEY_ROUND = 4,	  /* uint: pre-copy round (PAGES, ROUND_END, ROUND_ACK, VCPU) */
 	MIG_KEY_GPAS = 5,	  /* array of uint: page-aligned GPAs (PAGES) */
 	MIG_KEY_KINDS = 6,	  /* bstr, one enum mig_page_kind per GPA (PAGES) */
 	MIG_KEY_VCPU = 7,	  /* uint: vCPU index (VCPU) */

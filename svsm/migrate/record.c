@@ -59,11 +59,12 @@ static const struct record_spec record_specs[] = {
     [MIG_REC_ACK] = {COMMON_KEYS | KEY_BIT(MIG_KEY_COMMIT_HASH), BODY_TAG, MIG_HEADER_MAX},
     [MIG_REC_GO] = {COMMON_KEYS | KEY_BIT(MIG_KEY_COMMIT_HASH), BODY_TAG, MIG_HEADER_MAX},
     [MIG_REC_ABORT] = {COMMON_KEYS | KEY_BIT(MIG_KEY_REASON), BODY_TAG, MIG_HEADER_MAX},
+    [MIG_REC_ROUND_ACK] = {COMMON_KEYS | KEY_BIT(MIG_KEY_ROUND), BODY_TAG, MIG_HEADER_MAX},
 };
 
 static const struct record_spec *spec_of(uint32_t type)
 {
-	if (type < MIG_REC_HELLO || type > MIG_REC_ABORT) {
+	if (type < MIG_REC_HELLO || type > MIG_REC_LAST) {
 		return NULL;
 	}
 	return &record_specs[type];
@@ -162,6 +163,7 @@ static bool check_fields(const struct mig_record *rec)
 	case MIG_REC_VCPU:
 		return rec->vcpu < SVSM_MAX_CPUS;
 	case MIG_REC_ROUND_END:
+	case MIG_REC_ROUND_ACK:
 		return true;
 	case MIG_REC_COMMIT:
 		return check_commit(rec);
@@ -554,7 +556,7 @@ static uint64_t known_keys(void)
 {
 	uint64_t keys = 0;
 
-	for (uint32_t type = MIG_REC_HELLO; type <= MIG_REC_ABORT; type++) {
+	for (uint32_t type = MIG_REC_HELLO; type <= MIG_REC_LAST; type++) {
 		keys |= record_specs[type].keys;
 	}
 	return keys;

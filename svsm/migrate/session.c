@@ -614,15 +614,19 @@ void mig_session_send_abort(struct mig_session *s, enum mig_error reason)
 	(void)mig_ring_produce(&s->out[0], tx_buf, len, &produced);
 }
 
-enum mig_error mig_session_poll_peer(struct mig_session *s)
+enum mig_error mig_session_try_send(struct mig_session *s, struct mig_record *rec, bool *sent)
 {
-	struct mig_record rec;
-	size_t len;
-	bool got;
-	enum mig_error e = mig_session_recv(s, 0, &rec, NULL, 0, &len, 0, &got);
+	uint32_t free_slots = 0;
+	enum mig_error e;
 
-	if (e != MIG_ERR_NONE || !got) {
+	CHECK(rec->channel < MIG_MAX_CHANNELS);
+	*sent = false;
+	e = mig_ring_space(&s->out[rec->channel], &free_slots);
+	if (e != MIG_ERR_NONE || free_slots == 0) {
 		return e;
 	}
-	return rec.type == MIG_REC_ABORT ? MIG_ERR_PEER_ABORT : MIG_ERR_PROTOCOL;
+	/* Only this side produces, so the slot is still free. */
+	e = mig_session_send(s, rec, NULL, 0);
+	*sent = e == MIG_ERR_NONE;
+	return e;
 }

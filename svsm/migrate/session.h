@@ -69,9 +69,10 @@ enum mig_error mig_session_recv(struct mig_session *s, uint32_t channel, struct 
  * reply to the peer's own ABORT. */
 void mig_session_send_abort(struct mig_session *s, enum mig_error reason);
 
-/* Source, while it produces: a record from the target before COMMIT can only be an ABORT
- * (MIG_ERR_PEER_ABORT); anything else is a protocol error. Non-blocking. */
-enum mig_error mig_session_poll_peer(struct mig_session *s);
+/* mig_session_send() only if the ring has a free slot now (*sent says which): a side that must
+ * never block on the host, like the target acknowledging rounds, tries again later. Nothing is
+ * sealed, and no sequence number used, when the ring is full. */
+enum mig_error mig_session_try_send(struct mig_session *s, struct mig_record *rec, bool *sent);
 
 /* Takes pending host commands; MIG_ERR_HOST_ABORT when an ABORT arrived and is still honoured. */
 enum mig_error mig_session_poll_host(struct mig_session *s);

@@ -14,6 +14,10 @@
 #include "svsm/plat.h"
 
 #define ACK_TIMEOUT_NS (60ULL * 1000000000ULL)
+/* How long the guest keeps running while the stream drains before the checkpoint. */
+#define DRAIN_TIMEOUT_NS (5ULL * 1000000000ULL)
+/* A round with fewer pages says more about per-round overheads than about the link. */
+#define RATE_MIN_PAGES 256U
 
 struct source_state {
 	struct mig_session *s;
@@ -33,7 +37,9 @@ struct source_state {
 	uint64_t round_start_ns;
 	uint64_t round_start_bytes;
 	uint64_t round_start_entries;
-	uint64_t revoke_ns; /* what changing every page's permission took */
+	uint64_t revoke_ns;    /* what changing every page's permission took */
+	uint64_t page_rate;    /* pages per second the link carried, the latest full measure */
+	uint64_t acked_rounds; /* rounds the target confirmed (ROUND_ACK) */
 	uint64_t downtime_limit_ns;
 	uint32_t max_rounds;
 	/* Auto-converge: the guest runs only (100 - throttle)% of each period. */
@@ -116,6 +122,40 @@ static void throttle_tick(struct source_state *st)
 	}
 }
 
+/* A record from the target before ACK: a ROUND_ACK for a round sent and not acknowledged yet, or
+ * an ABORT; anything else is a protocol error. */
+static enum mig_error handle_target_record(struct source_state *st, const struct mig_record *rec)
+{
+	if (rec->type == MIG_REC_ABORT) {
+		return MIG_ERR_PEER_ABORT;
+	}
+	if (rec->type != MIG_REC_ROUND_ACK || rec->round < st->acked_rounds ||
+	    rec->round > st->round) {
+		return MIG_ERR_PROTOCOL;
+	}
+	st->acked_rounds = rec->round + 1;
+	return MIG_ERR_NONE;
+}
+
+/* Takes what the target sent so far, without waiting; its ring must not fill up. */
+static enum mig_error poll_target(struct source_state *st)
+{
+	for (;;) {
+		struct mig_record rec;
+		size_t len;
+		bool got = false;
+		enum mig_error e = mig_session_recv(st->s, 0, &rec, NULL, 0, &len, 0, &got);
+
+		if (e != MIG_ERR_NONE || !got) {
+			return e;
+		}
+		e = handle_target_record(st, &rec);
+		if (e != MIG_ERR_NONE) {
+			return e;
+		}
+	}
+}
+
 static void throttle_end(struct source_state *st)
 {
 	if (st->throttle_parked) {
@@ -171,7 +211,7 @@ static enum mig_error flush_batch(struct source_state *st)
 	st->next_channel = (c + 1) % st->s->channels;
 	throttle_tick(st);
 	mig_session_publish(st->s, false);
-	e = mig_session_poll_peer(st->s);
+	e = poll_target(st);
 	return e == MIG_ERR_NONE ? mig_session_poll_host(st->s) : e;
 }
 
@@ -318,57 +358,122 @@ static uint64_t dirty_pages(void)
 	return bitmap_count_set(&dirty, 0, guest_mem_end() / PAGE_SIZE);
 }
 
+enum precopy_verdict {
+	PRECOPY_GO_ON,
+	PRECOPY_FITS, /* the rest fits the downtime limit */
+	PRECOPY_STOP, /* more rounds cannot help: stop the guest for the rest anyway */
+};
+
+/* The blackout the pages left would cost now: revoking every page, then sending them. */
+static uint64_t blackout_estimate(const struct source_state *st, uint64_t left)
+{
+	return st->revoke_ns + (uint64_t)((__uint128_t)left * 1000000000ULL / st->page_rate);
+}
+
 /*
  * After each round: is the rest small enough to send with the guest stopped? Everything is the
- * handler's own measurement of the round it just finished. The link is measured in pages per
- * second, not bytes: a zero page costs a GPA on the wire but still a read and a check here, so a
- * round of mostly zero pages would make a byte rate look far slower than the link is. The
- * blackout estimate adds what revoking every page costs (measured when tracking began) to the
- * time the pages left would take.
+ * handler's own measurement. The link is measured in pages per second, not bytes: a zero page
+ * costs a GPA on the wire but still a read and a check here, so a round of mostly zero pages
+ * would make a byte rate look far slower than the link is; and only rounds of some size count,
+ * the last ones being mostly per-round overhead. The blackout estimate adds what revoking every
+ * page costs (measured when tracking began) to the time the pages left would take.
  */
-static bool converged(struct source_state *st)
+static enum precopy_verdict converged(struct source_state *st)
 {
 	struct mig_counters *c = &st->s->counters;
 	uint64_t now = plat_time_ns();
 	uint64_t elapsed = MAX(now - st->round_start_ns, 1ULL);
 	uint64_t bytes = c->bytes_sent - st->round_start_bytes;
-	uint64_t sent = MAX(st->entries - st->round_start_entries, 1ULL);
-	uint64_t page_rate = MAX((uint64_t)((__uint128_t)sent * 1000000000ULL / elapsed), 1ULL);
+	uint64_t sent = st->entries - st->round_start_entries;
 	uint64_t left = dirty_pages();
 	uint64_t rate = left * 1000000000ULL / elapsed; /* pages dirtied per second */
-	uint64_t downtime =
-	    st->revoke_ns + (uint64_t)((__uint128_t)left * 1000000000ULL / page_rate);
+	uint64_t downtime;
 
+	if (sent >= RATE_MIN_PAGES || st->page_rate == 0) {
+		uint64_t measured =
+		    (uint64_t)((__uint128_t)MAX(sent, 1ULL) * 1000000000ULL / elapsed);
+
+		st->page_rate = MAX(measured, 1ULL);
+	}
+	downtime = blackout_estimate(st, left);
 	c->dirty_rate = rate;
 	c->pages_remaining = left;
 	c->bandwidth = bytes * 1000000000ULL / elapsed;
 	LOG_INFO("migrate: round %llu: %llu pages left, dirty %llu pages/s, link %llu pages/s "
 		 "(%llu KiB/s), stop-and-copy would take %llu ms\n",
 		 (unsigned long long)st->round, (unsigned long long)left, (unsigned long long)rate,
-		 (unsigned long long)page_rate, (unsigned long long)(c->bandwidth >> 10),
+		 (unsigned long long)st->page_rate, (unsigned long long)(c->bandwidth >> 10),
 		 (unsigned long long)(downtime / 1000000));
 	if (downtime <= st->downtime_limit_ns) {
-		return true;
+		return PRECOPY_FITS;
+	}
+	if (downtime - st->revoke_ns <= st->downtime_limit_ns / 10) {
+		LOG_INFO("migrate: the estimate is mostly the cost of revoking the guest's memory "
+			 "(%llu ms as measured when tracking began, an upper bound): more rounds "
+			 "cannot shorten it\n",
+			 (unsigned long long)(st->revoke_ns / 1000000));
+		return PRECOPY_STOP;
 	}
 	if (st->round + 1 >= st->max_rounds) {
 		LOG_INFO("migrate: %u rounds done: stopping the guest for the rest\n",
 			 st->max_rounds);
-		return true;
+		return PRECOPY_STOP;
 	}
-	if (rate >= page_rate) {
+	if (rate >= st->page_rate) {
 		if ((st->s->req.flags & MIG_FLAG_AUTO_CONVERGE) == 0) {
 			LOG_INFO(
 			    "migrate: the guest dirties pages faster than the link carries them "
 			    "(%llu vs %llu pages/s): stopping it for the rest; auto-converge would "
 			    "throttle it instead\n",
-			    (unsigned long long)rate, (unsigned long long)page_rate);
-			return true;
+			    (unsigned long long)rate, (unsigned long long)st->page_rate);
+			return PRECOPY_STOP;
 		}
 		st->throttle_pct = MIN(st->throttle_pct + THROTTLE_STEP_PCT, THROTTLE_MAX_PCT);
 		LOG_INFO("migrate: auto-converge: the guest now runs %u%% of the time\n",
 			 100 - st->throttle_pct);
 	}
-	return false;
+	return PRECOPY_GO_ON;
+}
+
+/*
+ * Before the checkpoint: what the hosts still buffer between the two SVSMs would otherwise drain
+ * inside the blackout, before the target can ACK. Wait, with the guest running, until the target
+ * confirms the round just sent. A target (or host) that never confirms only costs the wait: the
+ * migration goes on and the rest drains in the blackout.
+ */
+static enum mig_error await_round_ack(struct source_state *st)
+{
+	uint64_t start = plat_time_ns();
+
+	while (st->acked_rounds <= st->round) {
+		struct mig_record rec;
+		size_t len;
+		bool got = false;
+		enum mig_error e;
+
+		if (plat_time_ns() - start > DRAIN_TIMEOUT_NS) {
+			LOG_WARN("migrate: round %llu not confirmed by the target within %llu s: "
+				 "going on, the rest drains in the blackout\n",
+				 (unsigned long long)st->round,
+				 (unsigned long long)(DRAIN_TIMEOUT_NS / 1000000000ULL));
+			return MIG_ERR_NONE;
+		}
+		throttle_tick(st);
+		e = mig_session_recv(st->s, 0, &rec, NULL, 0, &len, 1000000ULL, &got);
+		if (e == MIG_ERR_TIMEOUT) {
+			continue;
+		}
+		if (e == MIG_ERR_NONE && got) {
+			e = handle_target_record(st, &rec);
+		}
+		if (e != MIG_ERR_NONE) {
+			return e;
+		}
+	}
+	LOG_INFO("migrate: round %llu confirmed by the target after %llu ms\n",
+		 (unsigned long long)st->round,
+		 (unsigned long long)((plat_time_ns() - start) / 1000000));
+	return MIG_ERR_NONE;
 }
 
 static void round_begin(struct source_state *st)
@@ -394,7 +499,19 @@ static enum mig_error precopy(struct source_state *st)
 	if (e == MIG_ERR_NONE) {
 		e = send_round_end(st);
 	}
-	while (e == MIG_ERR_NONE && !converged(st)) {
+	while (e == MIG_ERR_NONE) {
+		enum precopy_verdict v = converged(st);
+
+		if (v != PRECOPY_GO_ON) {
+			e = await_round_ack(st);
+			if (e != MIG_ERR_NONE || v == PRECOPY_STOP ||
+			    blackout_estimate(st, dirty_pages()) <= st->downtime_limit_ns) {
+				break;
+			}
+			LOG_INFO(
+			    "migrate: the guest dirtied %llu pages meanwhile: one more round\n",
+			    (unsigned long long)dirty_pages());
+		}
 		st->round++;
 		round_begin(st);
 		e = send_dirty_pages(st, true);
@@ -436,27 +553,39 @@ static enum mig_error send_commit(struct source_state *st, uint8_t hash[MIG_COMM
 	return e == MIG_ERR_NONE ? mig_session_send(s, &rec, NULL, 0) : e;
 }
 
-static enum mig_error await_ack(struct mig_session *s, const uint8_t hash[MIG_COMMIT_HASH_LEN])
+/* The target may still confirm rounds it finished before it saw COMMIT; then comes ACK. */
+static enum mig_error await_ack(struct source_state *st, const uint8_t hash[MIG_COMMIT_HASH_LEN])
 {
-	struct mig_record rec;
-	size_t len;
-	bool got;
-	enum mig_error e = mig_session_recv(s, 0, &rec, NULL, 0, &len, ACK_TIMEOUT_NS, &got);
+	uint64_t deadline = plat_time_ns() + ACK_TIMEOUT_NS;
 
-	if (e != MIG_ERR_NONE) {
-		return e;
+	for (;;) {
+		struct mig_record rec;
+		size_t len;
+		bool got = false;
+		uint64_t now = plat_time_ns();
+		enum mig_error e;
+
+		if (now >= deadline) {
+			return MIG_ERR_TIMEOUT;
+		}
+		e = mig_session_recv(st->s, 0, &rec, NULL, 0, &len, deadline - now, &got);
+		if (e != MIG_ERR_NONE) {
+			return e;
+		}
+		if (!got) {
+			return MIG_ERR_TIMEOUT;
+		}
+		if (rec.type != MIG_REC_ACK) {
+			e = handle_target_record(st, &rec);
+			if (e != MIG_ERR_NONE) {
+				return e;
+			}
+			continue;
+		}
+		return crypto_ct_equal(rec.commit_hash, hash, MIG_COMMIT_HASH_LEN)
+			   ? MIG_ERR_NONE
+			   : MIG_ERR_PROTOCOL;
 	}
-	if (!got) {
-		return MIG_ERR_TIMEOUT;
-	}
-	if (rec.type == MIG_REC_ABORT) {
-		return MIG_ERR_PEER_ABORT;
-	}
-	if (rec.type != MIG_REC_ACK ||
-	    !crypto_ct_equal(rec.commit_hash, hash, MIG_COMMIT_HASH_LEN)) {
-		return MIG_ERR_PROTOCOL;
-	}
-	return MIG_ERR_NONE;
 }
 
 static enum mig_error send_go(struct mig_session *s, const uint8_t hash[MIG_COMMIT_HASH_LEN])
@@ -507,7 +636,7 @@ static enum mig_error run_until_go(struct source_state *st, uint64_t park_timeou
 	if (e == MIG_ERR_NONE) {
 		mig_session_publish(s, true);
 		mig_control_publish(s->ctl, MIG_STATUS_SOURCE_COMMIT, MIG_ERR_NONE);
-		e = await_ack(s, hash);
+		e = await_ack(st, hash);
 	}
 	return e;
 }

@@ -32,6 +32,9 @@ struct target_state {
 	uint64_t entries;
 	uint64_t applied;
 	struct target_commit commit;
+	/* Rounds whose ROUND_END arrived, per channel, and rounds acknowledged to the source. */
+	uint64_t rounds_ended[MIG_MAX_CHANNELS];
+	uint64_t rounds_acked;
 	bool vcpu_received[MAX_VCPUS];
 	size_t vcpu_len[MAX_VCPUS];
 };
@@ -143,10 +146,14 @@ static enum mig_error handle(struct target_state *st, const struct mig_record *r
 	case MIG_REC_VCPU:
 		return handle_vcpu(st, rec, len);
 	case MIG_REC_ROUND_END:
+		if (rec->round != st->rounds_ended[rec->channel]) {
+			return MIG_ERR_PROTOCOL; /* rounds end in order, each once */
+		}
 		if (rec->count != st->round_count[rec->channel]) {
 			return MIG_ERR_INCOMPLETE;
 		}
 		st->round_count[rec->channel] = 0;
+		st->rounds_ended[rec->channel]++;
 		return MIG_ERR_NONE;
 	case MIG_REC_COMMIT:
 		return handle_commit(st, rec);
@@ -189,6 +196,36 @@ static enum mig_error verify_commit(struct target_state *st)
 	return MIG_ERR_NONE;
 }
 
+/*
+ * Tells the source which rounds have arrived on every channel and been applied, so that it can
+ * let what the hosts still buffer drain while the guest runs instead of inside the blackout.
+ * Never blocks: when the ring to the host is full it tries again on the next pass (a later
+ * ROUND_ACK covers the earlier rounds). Nothing after COMMIT: the source is waiting for ACK.
+ */
+static enum mig_error ack_rounds(struct target_state *st)
+{
+	uint64_t ended = UINT64_MAX;
+	struct mig_record rec;
+	bool sent = false;
+	enum mig_error e;
+
+	for (uint32_t c = 0; c < st->s->channels; c++) {
+		ended = MIN(ended, st->rounds_ended[c]);
+	}
+	if (st->commit.pending || ended <= st->rounds_acked) {
+		return MIG_ERR_NONE;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.type = MIG_REC_ROUND_ACK;
+	rec.channel = 0;
+	rec.round = ended - 1;
+	e = mig_session_try_send(st->s, &rec, &sent);
+	if (sent) {
+		st->rounds_acked = ended;
+	}
+	return e;
+}
+
 static enum mig_error receive_all(struct target_state *st)
 {
 	struct mig_session *s = st->s;
@@ -224,8 +261,11 @@ static enum mig_error receive_all(struct target_state *st)
 		if (plat_time_ns() - idle_since > MIG_IO_TIMEOUT_NS) {
 			return MIG_ERR_TIMEOUT;
 		}
-		enum mig_error e = mig_session_poll_host(s);
+		enum mig_error e = ack_rounds(st);
 
+		if (e == MIG_ERR_NONE) {
+			e = mig_session_poll_host(s);
+		}
 		if (e != MIG_ERR_NONE) {
 			return e;
 		}

@@ -146,6 +146,10 @@ static void record_seeds(void)
 	rec = base_record(MIG_REC_ABORT, 5);
 	rec.reason = MIG_ERR_TIMEOUT;
 	write_record("abort", &rec, 0);
+
+	rec = base_record(MIG_REC_ROUND_ACK, 0);
+	rec.round = 2;
+	write_record("round_ack", &rec, 0);
 }
 
 static size_t put_op(uint8_t *p, size_t at, enum fuzz_ring_op op, const void *arg, size_t n)

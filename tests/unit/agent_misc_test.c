@@ -117,11 +117,12 @@ TEST(agent_names, statuses_errors_and_types)
 	EXPECT_TRUE(strcmp(agent_status_name(99, buf), "UNKNOWN(99)") == 0);
 	EXPECT_TRUE(strcmp(agent_error_name(MIG_ERR_SEQUENCE, buf), "SEQUENCE") == 0);
 	EXPECT_TRUE(strcmp(agent_error_name(0xFFFFFFFFU, buf), "UNKNOWN(4294967295)") == 0);
-	for (uint32_t t = MIG_REC_HELLO; t <= MIG_REC_ABORT; t++) {
+	for (uint32_t t = MIG_REC_HELLO; t <= MIG_REC_LAST; t++) {
 		EXPECT_EQ(agent_record_type_from_name(agent_record_type_name(t)), t);
 	}
 	EXPECT_TRUE(agent_record_type_name(0) == NULL);
-	EXPECT_TRUE(agent_record_type_name(11) == NULL);
+	EXPECT_TRUE(agent_record_type_name(MIG_REC_LAST + 1) == NULL);
+	EXPECT_EQ(agent_record_type_from_name("round_ack"), MIG_REC_ROUND_ACK);
 	EXPECT_EQ(agent_record_type_from_name("round_end"), MIG_REC_ROUND_END);
 	EXPECT_EQ(agent_record_type_from_name("PAGE"), 0U);
 }

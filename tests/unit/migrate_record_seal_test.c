@@ -122,9 +122,9 @@ TEST(migrate_record_seal, pages_round_trip)
 
 TEST(migrate_record_seal, every_sealed_type_round_trips)
 {
-	static const enum mig_record_type types[] = {MIG_REC_VCPU,   MIG_REC_ROUND_END,
-						     MIG_REC_COMMIT, MIG_REC_ACK,
-						     MIG_REC_GO,     MIG_REC_ABORT};
+	static const enum mig_record_type types[] = {
+	    MIG_REC_VCPU, MIG_REC_ROUND_END, MIG_REC_COMMIT,   MIG_REC_ACK,
+	    MIG_REC_GO,	  MIG_REC_ABORT,     MIG_REC_ROUND_ACK};
 
 	for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
 		struct mig_record rec;

@@ -112,6 +112,9 @@ static struct mig_record valid_record(enum mig_record_type type)
 	case MIG_REC_ABORT:
 		rec.reason = MIG_ERR_HOST_ABORT;
 		break;
+	case MIG_REC_ROUND_ACK:
+		rec.round = 41;
+		break;
 	}
 	return rec;
 }
@@ -193,6 +196,7 @@ static const uint8_t keys_round_end[] = {1, 2, 3, 4, 8};
 static const uint8_t keys_commit[] = {1, 2, 3, 32, 33, 34, 35};
 static const uint8_t keys_hash[] = {1, 2, 3, 36};
 static const uint8_t keys_abort[] = {1, 2, 3, 37};
+static const uint8_t keys_round_ack[] = {1, 2, 3, 4};
 
 struct key_list {
 	const uint8_t *keys;
@@ -221,6 +225,8 @@ static struct key_list keys_of(enum mig_record_type type)
 		return (struct key_list){keys_hash, sizeof(keys_hash)};
 	case MIG_REC_ABORT:
 		return (struct key_list){keys_abort, sizeof(keys_abort)};
+	case MIG_REC_ROUND_ACK:
+		return (struct key_list){keys_round_ack, sizeof(keys_round_ack)};
 	}
 	return (struct key_list){NULL, 0};
 }
@@ -408,8 +414,9 @@ static size_t build(const struct mig_record *rec, const struct bend *bend)
 }
 
 static const enum mig_record_type all_types[] = {
-    MIG_REC_HELLO,     MIG_REC_ATTEST, MIG_REC_KEYCONFIRM, MIG_REC_PAGES, MIG_REC_VCPU,
-    MIG_REC_ROUND_END, MIG_REC_COMMIT, MIG_REC_ACK,	   MIG_REC_GO,	  MIG_REC_ABORT,
+    MIG_REC_HELLO, MIG_REC_ATTEST,    MIG_REC_KEYCONFIRM, MIG_REC_PAGES,
+    MIG_REC_VCPU,  MIG_REC_ROUND_END, MIG_REC_COMMIT,	  MIG_REC_ACK,
+    MIG_REC_GO,	   MIG_REC_ABORT,     MIG_REC_ROUND_ACK,
 };
 
 static bool decodes(size_t len)
@@ -495,6 +502,9 @@ static void expect_same_fields(const struct mig_record *a, const struct mig_reco
 	case MIG_REC_ACK:
 	case MIG_REC_GO:
 		EXPECT_MEMEQ(a->commit_hash, b->commit_hash, MIG_COMMIT_HASH_LEN);
+		break;
+	case MIG_REC_ROUND_ACK:
+		EXPECT_EQ(a->round, b->round);
 		break;
 	case MIG_REC_ABORT:
 		EXPECT_EQ(a->reason, b->reason);
@@ -864,10 +874,10 @@ TEST(migrate_record, record_type_must_match_its_keys)
 			EXPECT_FALSE(bent_decodes(&rec, MIG_KEY_TYPE, other, other_len));
 		}
 		static const uint8_t type_0[] = {0x00};
-		static const uint8_t type_11[] = {0x0B};
+		static const uint8_t type_12[] = {0x0C};
 		static const uint8_t type_huge[] = {0x1A, 0x01, 0x00, 0x00, 0x01};
 		EXPECT_FALSE(bent_decodes(&rec, MIG_KEY_TYPE, type_0, 1));
-		EXPECT_FALSE(bent_decodes(&rec, MIG_KEY_TYPE, type_11, 1));
+		EXPECT_FALSE(bent_decodes(&rec, MIG_KEY_TYPE, type_12, 1));
 		EXPECT_FALSE(bent_decodes(&rec, MIG_KEY_TYPE, type_huge, sizeof(type_huge)));
 	}
 }
@@ -1360,7 +1370,7 @@ TEST(migrate_record, encoder_refuses_what_the_decoder_would)
 	rec.nonce = NULL;
 	EXPECT_EQ(mig_record_encode(&rec, encoded, sizeof(encoded), &len), MIG_ERR_MALFORMED);
 	rec = valid_record(MIG_REC_ABORT);
-	rec.type = (enum mig_record_type)11;
+	rec.type = (enum mig_record_type)(MIG_REC_LAST + 1);
 	EXPECT_EQ(mig_record_encode(&rec, encoded, sizeof(encoded), &len), MIG_ERR_MALFORMED);
 	rec = valid_record(MIG_REC_COMMIT);
 	rec.commit_channels = 0;
