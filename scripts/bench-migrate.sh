@@ -113,7 +113,7 @@ LIFETIME_200_S=55
 # Table 2 asks the SVSM for the goal's downtime (its default limit is 300 ms) and bounds the
 # rounds so that a guest dirtying about as fast as the link carries ends in bounded time.
 DOWNTIME_LIMIT_MS=50
-MAX_ROUNDS=4
+MAX_ROUNDS=10
 
 for f in "$VM" "$AGENT" "$VERIFY" "$COPY" "$SCAN" "$IMAGE"; do
 	if [ ! -e "$f" ]; then
