@@ -505,7 +505,8 @@ static enum mig_error precopy(struct source_state *st)
 		if (v != PRECOPY_GO_ON) {
 			e = await_round_ack(st);
 			if (e != MIG_ERR_NONE || v == PRECOPY_STOP ||
-			    blackout_estimate(st, dirty_pages()) <= st->downtime_limit_ns) {
+			    blackout_estimate(st, dirty_pages()) <= st->downtime_limit_ns ||
+			    st->round + 1 >= st->max_rounds) {
 				break;
 			}
 			LOG_INFO(
