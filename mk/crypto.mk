@@ -29,7 +29,7 @@ CRYPTO_BENCH_CFLAGS := $(HOST_CFLAGS) -Isvsm
 CRYPTO_LIB_SRCS   := $(CRYPTO_SRCS) $(ENTROPY_SRCS)
 CRYPTO_HOST_OBJS  := $(patsubst svsm/%.c,$(CRYPTO_HOST_DIR)/san/%.o,$(CRYPTO_LIB_SRCS))
 CRYPTO_BENCH_OBJS := $(patsubst svsm/%.c,$(CRYPTO_HOST_DIR)/bench/%.o,$(CRYPTO_LIB_SRCS)) \
-                     $(CRYPTO_HOST_DIR)/bench/bench_crypto.o
+                     $(CRYPTO_HOST_DIR)/bench/bench_crypto.o $(CRYPTO_HOST_DIR)/bench/host_env.o
 
 CRYPTO_FRAMEWORK_SRCS := tests/framework/runner.c tests/framework/host_main.c host/lib/host_env.c
 CRYPTO_UNIT_SRCS      := tests/unit/crypto_aead_test.c tests/unit/crypto_kdf_test.c \
@@ -49,6 +49,11 @@ $(CRYPTO_HOST_DIR)/san/%.o: svsm/%.c | $(DEPS_STAMP)
 	@$(HOST_CC) $(CRYPTO_HOST_CFLAGS) -c $< -o $@
 
 $(CRYPTO_HOST_DIR)/bench/%.o: svsm/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) $(CRYPTO_BENCH_CFLAGS) -c $< -o $@
+
+$(CRYPTO_HOST_DIR)/bench/host_env.o: host/lib/host_env.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) $(CRYPTO_BENCH_CFLAGS) -c $< -o $@

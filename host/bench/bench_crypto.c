@@ -9,7 +9,6 @@
  * It reports, never asserts: the numbers depend on the machine.
  */
 #include <openssl/evp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,19 +51,6 @@ struct bench_buffers {
 
 static struct bench_buffers buf;
 static volatile uint8_t sink;
-
-/* svsm/crypto's CHECK()s end here: the bench links no host_env.c. */
-noreturn void panic_at(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "bench-crypto: panic at %s:%d: ", file, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
 
 /* The bench has no platform under it: entropy straight from the CPU. */
 enum plat_status plat_get_entropy(void *out, size_t len)
