@@ -189,8 +189,8 @@ migrate() {
 	send_pid=$last_pid
 }
 
-migrate_4_channels() {
-	migrate "$WORK/a.igvm" "$WORK/a.igvm"
+# Every process exited 0, the source handed over and printed nothing after, the target ran it.
+expect_handed_over() {
 	expect_exit send "$send_pid" 0
 	expect_exit receive "$receive_pid" 0
 	expect_exit source "$source_pid" 0
@@ -198,6 +198,11 @@ migrate_4_channels() {
 	grep -q 'SOURCE_DONE' "$WORK/source.log" || fail "the source did not report SOURCE_DONE"
 	grep -q '^\[result\]' "$WORK/source.log" && fail "the source printed results after handing over"
 	grep -q 'arrived by migration' "$WORK/target.log" || fail "the target did not run the migrated guest"
+}
+
+migrate_4_channels() {
+	migrate "$WORK/a.igvm" "$WORK/a.igvm"
+	expect_handed_over
 	grep -q "^\[hosted\] measurement $("$TOOLS/igvm" measure "$WORK/a.igvm")\$" "$WORK/target.log" ||
 		fail "the VM's MEASUREMENT is not the image's launch digest (igvm measure)"
 	grep -q '"outcome": "finished"' "$WORK/target.json" || fail "target stats: outcome not finished"
@@ -215,13 +220,7 @@ migrate_during_idle() {
 	wait_idle=""
 	guest_steps=""
 	guest_rate=""
-	expect_exit send "$send_pid" 0
-	expect_exit receive "$receive_pid" 0
-	expect_exit source "$source_pid" 0
-	expect_exit target "$target_pid" 0
-	grep -q 'SOURCE_DONE' "$WORK/source.log" || fail "the source did not report SOURCE_DONE"
-	grep -q '^\[result\]' "$WORK/source.log" && fail "the source printed results after handing over"
-	grep -q 'arrived by migration' "$WORK/target.log" || fail "the target did not run the migrated guest"
+	expect_handed_over
 	# The vCPU states arrived mid-idle: had the guest finished on the source, they would have
 	# arrived done and never idled here.
 	grep -q '^\[hosted\] guest idle' "$WORK/target.log" ||
