@@ -343,3 +343,25 @@ TEST(hosted_rmp, read_grant_over_a_range_wakes_a_blocked_reader)
 	EXPECT_EQ(reader.value, magic);
 	test_vm_destroy();
 }
+
+/* Tearing a VM down while its vCPUs are still validating their regions (Ctrl-C during boot)
+ * ends it cleanly: a permission change racing the teardown must not trip a CHECK. */
+TEST(hosted_rmp, destroy_while_vcpus_validate_their_regions)
+{
+	for (unsigned round = 0; round < 8; round++) {
+		ASSERT_TRUE(test_vm_create(2));
+		for (unsigned v = 0; v < 2; v++) {
+			struct hosted_guest_params p = {
+			    .region = guest_page(v * 2048),
+			    .region_size = 2048 * PAGE_SIZE,
+			    .seed = 0x7700 + v,
+			};
+
+			ASSERT_TRUE(hosted_vcpu_launch(v, &p));
+		}
+		if (round % 2 == 1) {
+			test_sleep_ms(1);
+		}
+		test_vm_destroy();
+	}
+}

@@ -261,6 +261,13 @@ static uintptr_t view_addr(uint64_t pfn)
 	return (uintptr_t)mem.guest_view + pfn * PAGE_SIZE - LAYOUT_SVSM_REGION_END;
 }
 
+/* The VM is being destroyed: nothing enforces permissions on the guest view any more, and a vCPU
+ * thread that still changes one (validating its region, say) must not fail for it. */
+static bool view_unenforced(void)
+{
+	return mem.uffd < 0;
+}
+
 /* Maps the page into the guest view, write-protected or not, and wakes whoever waits on it. */
 static bool map_page_locked(uint64_t pfn, bool write_protect)
 {
@@ -273,6 +280,9 @@ static bool map_page_locked(uint64_t pfn, bool write_protect)
 	    .mode = write_protect ? UFFDIO_WRITEPROTECT_MODE_WP : 0,
 	};
 
+	if (view_unenforced()) {
+		return true;
+	}
 	for (;;) {
 		if (ioctl(mem.uffd, UFFDIO_CONTINUE, &cont) == 0) {
 			return true;
@@ -329,6 +339,9 @@ static bool apply_perm_run_locked(uint64_t first, uint64_t n, uint8_t perm)
 	for (uint64_t i = 0; i < n; i++) {
 		atomic_store_explicit(&mem.pages[first + i], (uint8_t)(PAGE_VALIDATED | perm),
 				      memory_order_release);
+	}
+	if (view_unenforced()) {
+		return true;
 	}
 	if ((perm & PERM_WRITE) == 0) {
 		/* A shared mapping: this drops PTEs only, never the pages' contents. */
@@ -535,10 +548,14 @@ static void stop_fault_handling(void)
 		pthread_join(mem.fault_thread, NULL);
 		mem.fault_thread_running = false;
 	}
+	/* Under the lock: a vCPU thread still validating its region sees either the open
+	 * userfaultfd or none (view_unenforced()), never a closed one. */
+	pthread_mutex_lock(&mem.lock);
 	if (mem.uffd >= 0) {
 		close(mem.uffd);
 		mem.uffd = -1;
 	}
+	pthread_mutex_unlock(&mem.lock);
 }
 
 static void release_all(void)

@@ -139,7 +139,12 @@ static bool validate_region(struct hosted_vcpu *v)
 {
 	for (uint64_t off = 0; off < v->regs.region_size; off += PAGE_SIZE) {
 		gpa_t page = gpa_add(v->regs.region, off);
-		uint64_t result = guest_mem_pvalidate(page, false, true, false);
+		uint64_t result;
+
+		if (flag(&v->stop_requested)) {
+			return false; /* the VM is going away */
+		}
+		result = guest_mem_pvalidate(page, false, true, false);
 
 		if (result != SVSM_SUCCESS) {
 			LOG_WARN("hosted: vcpu %u: PVALIDATE %#llx failed (%#llx): guest stopped\n",
