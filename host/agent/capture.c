@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "svsm/le.h"
 #include "svsm/migrate_stream.h"
 
 static const uint8_t capture_magic[8] = {'S', 'V', 'M', 'C', 'A', 'P', 'T', '1'};
@@ -43,30 +44,6 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static void put_u64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_u64(const uint8_t *p)
-{
-	return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
-}
-
 enum capture_status capture_open(struct capture_writer *w, const char *path)
 {
 	uint8_t header[CAPTURE_FILE_HEADER] = {0};
@@ -77,7 +54,7 @@ enum capture_status capture_open(struct capture_writer *w, const char *path)
 		return CAPTURE_ERR_IO;
 	}
 	memcpy(header, capture_magic, sizeof(capture_magic));
-	put_u32(header + 8, CAPTURE_VERSION);
+	put_le32(header + 8, CAPTURE_VERSION);
 	if (fwrite(header, sizeof(header), 1, w->file) != 1) {
 		fclose(w->file);
 		w->file = NULL;
@@ -97,10 +74,10 @@ void capture_append(struct capture_writer *w, enum capture_dir dir, uint32_t cha
 		return;
 	}
 	header[0] = (uint8_t)dir;
-	put_u32(header + 4, channel);
-	put_u32(header + 16, length);
+	put_le32(header + 4, channel);
+	put_le32(header + 16, length);
 	pthread_mutex_lock(&w->lock);
-	put_u64(header + 8, monotonic_ns() - w->start_ns);
+	put_le64(header + 8, monotonic_ns() - w->start_ns);
 	if (w->error == CAPTURE_OK && (fwrite(header, sizeof(header), 1, w->file) != 1 ||
 				       fwrite(record, length, 1, w->file) != 1)) {
 		w->error = CAPTURE_ERR_IO;
@@ -168,10 +145,10 @@ enum capture_status capture_reader_open(struct capture_reader *r, const char *pa
 	if (status == CAPTURE_OK && memcmp(header, capture_magic, sizeof(capture_magic)) != 0) {
 		status = CAPTURE_ERR_MAGIC;
 	}
-	if (status == CAPTURE_OK && get_u32(header + 8) != CAPTURE_VERSION) {
+	if (status == CAPTURE_OK && get_le32(header + 8) != CAPTURE_VERSION) {
 		status = CAPTURE_ERR_VERSION;
 	}
-	if (status == CAPTURE_OK && get_u32(header + 12) != 0) {
+	if (status == CAPTURE_OK && get_le32(header + 12) != 0) {
 		status = CAPTURE_ERR_RESERVED;
 	}
 	if (status != CAPTURE_OK) {
@@ -183,13 +160,13 @@ enum capture_status capture_reader_open(struct capture_reader *r, const char *pa
 static enum capture_status decode_entry_header(const uint8_t *header, struct capture_entry *entry)
 {
 	entry->dir = (enum capture_dir)header[0];
-	entry->channel = get_u32(header + 4);
-	entry->timestamp_ns = get_u64(header + 8);
-	entry->length = get_u32(header + 16);
+	entry->channel = get_le32(header + 4);
+	entry->timestamp_ns = get_le64(header + 8);
+	entry->length = get_le32(header + 16);
 	if (header[0] != CAPTURE_OUT && header[0] != CAPTURE_IN) {
 		return CAPTURE_ERR_DIRECTION;
 	}
-	if (header[1] != 0 || header[2] != 0 || header[3] != 0 || get_u32(header + 20) != 0) {
+	if (header[1] != 0 || header[2] != 0 || header[3] != 0 || get_le32(header + 20) != 0) {
 		return CAPTURE_ERR_RESERVED;
 	}
 	if (entry->channel >= MIG_MAX_CHANNELS) {

@@ -8,6 +8,7 @@
 
 #include "svsm/check.h"
 #include "svsm/core/guest_mem.h"
+#include "svsm/le.h"
 #include "svsm/log.h"
 #include "svsm/migrate/freeze.h"
 #include "svsm/migrate/transfer.h"
@@ -65,12 +66,9 @@ static uint8_t vcpu_buf[PLAT_VCPU_STATE_MAX];
 enum mig_error mig_digest_page(struct crypto_sha384_ctx *digest, gpa_t gpa, uint64_t round)
 {
 	uint8_t entry[16];
-	uint64_t g = gpa_addr(gpa);
 
-	for (int i = 0; i < 8; i++) {
-		entry[i] = (uint8_t)(g >> (8 * i));
-		entry[8 + i] = (uint8_t)(round >> (8 * i));
-	}
+	put_le64(entry, gpa_addr(gpa));
+	put_le64(entry + 8, round);
 	return crypto_sha384_update(digest, entry, sizeof(entry)) == CRYPTO_OK ? MIG_ERR_NONE
 									       : MIG_ERR_INTERNAL;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "svsm/le.h"
 #include "svsm/migrate_stream.h"
 #include "svsm/test.h"
 
@@ -154,13 +155,6 @@ static enum capture_status read_all(const char *path, unsigned *entries)
 	return st;
 }
 
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
 TEST(agent_capture, malformed_files_are_refused_by_name)
 {
 	size_t len = 0;
@@ -219,7 +213,7 @@ TEST(agent_capture, malformed_files_are_refused_by_name)
 
 		memcpy(bad, good, len);
 		if (cases[i].offset != SIZE_MAX && cases[i].is_u32) {
-			put_u32(bad + cases[i].offset, cases[i].value);
+			put_le32(bad + cases[i].offset, cases[i].value);
 		} else if (cases[i].offset != SIZE_MAX) {
 			bad[cases[i].offset] = (uint8_t)cases[i].value;
 		}

@@ -6,6 +6,7 @@
 
 #include "svsm/core/guest_mem.h"
 #include "svsm/layout.h"
+#include "svsm/le.h"
 #include "svsm/plat.h"
 #include "svsm/protocol.h"
 #include "svsm/test.h"
@@ -23,30 +24,6 @@
 #define IDLE_NS	    (1000ULL * NS_PER_MS)
 
 static const gpa_t region = {TEST_GUEST_BASE + 4 * PAGE_SIZE};
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (unsigned i = 0; i < 4; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (unsigned i = 0; i < 8; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < 8; i++) {
-		v |= (uint64_t)p[i] << (8 * i);
-	}
-	return v;
-}
 
 /* Runs a guest on a fresh VM until ready(0), then parks it; returns its state and memory. */
 static bool capture_guest(const struct hosted_guest_params *p, bool (*ready)(unsigned vcpu),

@@ -22,6 +22,7 @@
 
 #include "svsm/check.h"
 #include "svsm/core/guest_mem.h"
+#include "svsm/le.h"
 #include "svsm/log.h"
 #include "svsm/plat.h"
 #include "svsm/protocol.h"
@@ -548,40 +549,6 @@ void hosted_handler_wait(uint64_t timeout_ns)
 }
 
 /* --- Saved state ----------------------------------------------------------------------------- */
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (unsigned i = 0; i < 4; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (unsigned i = 0; i < 8; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < 4; i++) {
-		v |= (uint32_t)p[i] << (8 * i);
-	}
-	return v;
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < 8; i++) {
-		v |= (uint64_t)p[i] << (8 * i);
-	}
-	return v;
-}
 
 static void encode_regs(const struct vcpu_regs *r, unsigned index, uint8_t out[STATE_SIZE])
 {
