@@ -646,6 +646,8 @@ enum mig_error mig_source_run(struct mig_session *s, uint64_t park_timeout_ns)
 	uint8_t hash[MIG_COMMIT_HASH_LEN];
 	enum mig_error e;
 
+	/* The handshake settled the channels; every channel index below is taken modulo them. */
+	CHECK(s->channels >= 1 && s->channels <= MIG_MAX_CHANNELS);
 	memset(&st, 0, sizeof(st));
 	st.s = s;
 	st.downtime_limit_ns = s->req.downtime_limit_ns;

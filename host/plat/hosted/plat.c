@@ -256,9 +256,15 @@ static uint8_t page_state(uint64_t pfn)
 	return atomic_load_explicit(&mem.pages[pfn], memory_order_acquire);
 }
 
+static uint8_t *view_ptr(uint64_t pfn)
+{
+	return mem.guest_view + (pfn * PAGE_SIZE - LAYOUT_SVSM_REGION_END);
+}
+
+/* userfaultfd ranges are integers. */
 static uintptr_t view_addr(uint64_t pfn)
 {
-	return (uintptr_t)mem.guest_view + pfn * PAGE_SIZE - LAYOUT_SVSM_REGION_END;
+	return (uintptr_t)view_ptr(pfn);
 }
 
 /* The VM is being destroyed: nothing enforces permissions on the guest view any more, and a vCPU
@@ -317,7 +323,7 @@ static bool apply_perm_locked(uint64_t pfn, uint8_t perm)
 			      memory_order_release);
 	if ((perm & PERM_READ) == 0) {
 		/* A shared mapping: this drops the PTE only, never the page's contents. */
-		return madvise((void *)view_addr(pfn), PAGE_SIZE, MADV_DONTNEED) == 0;
+		return madvise(view_ptr(pfn), PAGE_SIZE, MADV_DONTNEED) == 0;
 	}
 	return map_page_locked(pfn, (perm & PERM_WRITE) == 0);
 }
@@ -345,7 +351,7 @@ static bool apply_perm_run_locked(uint64_t first, uint64_t n, uint8_t perm)
 	}
 	if ((perm & PERM_WRITE) == 0) {
 		/* A shared mapping: this drops PTEs only, never the pages' contents. */
-		if (madvise((void *)range.start, range.len, MADV_DONTNEED) != 0) {
+		if (madvise(view_ptr(first), range.len, MADV_DONTNEED) != 0) {
 			return false;
 		}
 		return (perm & PERM_READ) == 0 || ioctl(mem.uffd, UFFDIO_WAKE, &range) == 0;
