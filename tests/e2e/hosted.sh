@@ -22,13 +22,15 @@
 # Environment: TOOLS (build/tools), BUILD (build), HOSTED_VM (the VM program; the TSan build for
 # `make e2e-hosted-tsan`), E2E_TIMEOUT (seconds per process, default 120).
 set -uo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 TOOLS=${TOOLS:-build/tools}
 BUILD=${BUILD:-build}
 HOSTED_VM=${HOSTED_VM:-$TOOLS/svsm-hosted-vm}
 AGENT=$TOOLS/svsm-migrate
 VERIFY=$TOOLS/workload-verify
-E2E_TIMEOUT=${E2E_TIMEOUT:-120}
+TIMEOUT=${E2E_TIMEOUT:-120}
 VCPUS=2
 STEPS=2000000
 RATE=400
@@ -48,15 +50,7 @@ wait_idle=""
 guest_steps=""
 guest_rate=""
 
-cleanup() {
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	wait 2>/dev/null
-	rm -f "$SHM_PREFIX"-*
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap 'cleanup_work "$SHM_PREFIX"' EXIT
 
 passed=0
 failed=0
@@ -94,62 +88,25 @@ run_scenario() {
 	fi
 }
 
-# make_image OUT [extra policy flags...]: the built SVSM and guest with a policy that lets two VMs
-# of the same image (emulated PSP) migrate to each other.
-make_image() {
-	local out=$1
-	shift
-	"$TOOLS/svsm-attest" policy build --same-measurement --allow-emulated "$@" \
-		-o "$out.policy" >/dev/null &&
-		"$TOOLS/igvm" build --svsm "$BUILD/svsm.elf" --guest "$BUILD/guest/guest.elf" \
-			--reset-stub "$BUILD/igvm/reset_stub.bin" --policy "$out.policy" -o "$out"
-}
-
-# start NAME CMD...: runs CMD bounded by E2E_TIMEOUT, output in $WORK/NAME.log; pid in $last_pid.
-start() {
-	local name=$1
-	shift
-	timeout "$E2E_TIMEOUT" "$@" >"$WORK/$name.log" 2>&1 &
-	last_pid=$!
-	PIDS+=("$last_pid")
-}
-
-wait_for_line() {
-	local file=$1 pattern=$2 tries=200
-	while [ $tries -gt 0 ]; do
-		grep -q -- "$pattern" "$file" 2>/dev/null && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
-
 # expect_exit NAME PID CODE...: the process ended with one of the codes.
 expect_exit() {
-	local what=$1 pid=$2 got want
+	local what=$1 pid=$2
 	shift 2
-	wait "$pid"
-	got=$?
-	for want in "$@"; do
-		[ "$got" -eq "$want" ] && return 0
-	done
-	fail "$what exited $got, expected $* (log: $(tail -n 3 "$WORK/$what.log" | tr '\n' ' '))"
+	exited_with "$pid" "$@" ||
+		fail "$what exited $exit_code, expected $* (log: $(tail -n 3 "$WORK/$what.log" | tr '\n' ' '))"
 }
 
 # verify_results LOG [WANT_STEPS]: one [result] line per vCPU, each at WANT_STEPS (default
 # STEPS) and matching a recomputation.
 verify_results() {
-	local log=$1 want=${2:-$STEPS} count=0 line seed steps size sum
+	local log=$1 want=${2:-$STEPS} count=0 line
 	while read -r line; do
-		seed=$(sed -n 's/.* seed=\([^ ]*\).*/\1/p' <<<"$line")
-		steps=$(sed -n 's/.* steps=\([^ ]*\).*/\1/p' <<<"$line")
-		size=$(sed -n 's/.* size=\([^ ]*\).*/\1/p' <<<"$line")
-		sum=$(sed -n 's/.* checksum=\([^ ]*\).*/\1/p' <<<"$line")
+		result_fields "$line"
 		count=$((count + 1))
-		[ "$steps" = "$want" ] || fail "$log: $line: expected steps=$want"
-		[ "$size" = "$REGION_BYTES" ] || fail "$log: $line: expected size=$REGION_BYTES"
-		"$VERIFY" --seed "$seed" --steps "$steps" --size "$size" --expect "$sum" >/dev/null ||
-			fail "$log: checksum $sum does not match a run of $steps steps from seed $seed"
+		[ "$r_steps" = "$want" ] || fail "$log: $line: expected steps=$want"
+		[ "$r_size" = "$REGION_BYTES" ] || fail "$log: $line: expected size=$REGION_BYTES"
+		replay_result "$VERIFY" >/dev/null ||
+			fail "$log: checksum $r_sum does not match a run of $r_steps steps from seed $r_seed"
 	done < <(grep '^\[result\] vcpu=' "$log")
 	[ "$count" -eq "$VCPUS" ] || fail "$log: $count result lines, expected $VCPUS"
 	echo "e2e: $log: $count vCPU checksums verified by workload-verify"
@@ -162,30 +119,25 @@ migrate() {
 	shift 2
 	rm -f "$WORK/port"
 	start target "$HOSTED_VM" --image "$dst_img" --memory-file "$SHM_PREFIX-dst" --ram 128M \
-		--vcpus $VCPUS --incoming --stats-json "$WORK/target.json" --timeout "$E2E_TIMEOUT"
+		--vcpus $VCPUS --incoming --stats-json "$WORK/target.json" --timeout "$TIMEOUT"
 	target_pid=$last_pid
 	start source "$HOSTED_VM" --image "$src_img" --memory-file "$SHM_PREFIX-src" --ram 128M \
 		--vcpus $VCPUS --steps "${guest_steps:-$STEPS}" --writes-per-ms "${guest_rate:-$RATE}" \
-		--region-size $REGION --stats-json "$WORK/source.json" --timeout "$E2E_TIMEOUT" "$@"
+		--region-size $REGION --stats-json "$WORK/source.json" --timeout "$TIMEOUT" "$@"
 	source_pid=$last_pid
 	wait_for_line "$WORK/target.log" '^\[hosted\] ready' || fail "target VM did not boot"
 	wait_for_line "$WORK/source.log" '^\[hosted\] ready' || fail "source VM did not boot"
 	start receive "$AGENT" receive --listen 127.0.0.1:0 --port-file "$WORK/port" \
-		--memory-file "$SHM_PREFIX-dst" --image "$dst_img" --timeout "$E2E_TIMEOUT"
+		--memory-file "$SHM_PREFIX-dst" --image "$dst_img" --timeout "$TIMEOUT"
 	receive_pid=$last_pid
-	local tries=200
-	while [ ! -s "$WORK/port" ] && [ $tries -gt 0 ]; do
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	[ -s "$WORK/port" ] || fail "the receiving agent wrote no port"
+	wait_for_file "$WORK/port" || fail "the receiving agent wrote no port"
 	if [ -n "$wait_idle" ]; then
 		wait_for_line "$WORK/source.log" '^\[hosted\] guest idle' ||
 			fail "the source's guest did not report idle"
 	fi
 	start send "$AGENT" send --to "127.0.0.1:$(cat "$WORK/port" 2>/dev/null)" --channels 4 \
 		--memory-file "$SHM_PREFIX-src" --image "$src_img" --stats-json "$WORK/send.json" \
-		--timeout "$E2E_TIMEOUT" "${send_extra[@]}"
+		--timeout "$TIMEOUT" "${send_extra[@]}"
 	send_pid=$last_pid
 }
 
