@@ -13,6 +13,8 @@
 #
 # Environment: TOOLS (build/tools), BUILD (build), FAULTS_TIMEOUT (seconds per process, 120).
 set -uo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/../e2e/lib.sh"
 
 TOOLS=${TOOLS:-build/tools}
 BUILD=${BUILD:-build}
@@ -24,40 +26,12 @@ SCENARIOS=(drop duplicate reorder replay truncate flip_incoming_ack delay)
 WORK=$(mktemp -d /tmp/svsm-agent-faults.XXXXXX)
 SHM=/dev/shm/svsm-agent-faults-$$
 PIDS=()
-cleanup() {
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	wait 2>/dev/null
-	rm -f "$SHM"-*
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap 'cleanup_work "$SHM"' EXIT
 
 problem=""
 fail() {
 	[ -z "$problem" ] && problem=$1
 	echo "faults: $1"
-}
-
-# bg NAME CMD...: CMD in the background, bounded, output in $WORK/NAME.log, pid in $last_pid.
-bg() {
-	local name=$1
-	shift
-	timeout "$TIMEOUT" "$@" >"$WORK/$name.log" 2>&1 &
-	last_pid=$!
-	PIDS+=("$last_pid")
-}
-
-# until_true TRIES CMD...: retries CMD every 50 ms.
-until_true() {
-	local tries=$1
-	shift
-	while ! "$@"; do
-		tries=$((tries - 1))
-		[ "$tries" -le 0 ] && return 1
-		sleep 0.05
-	done
 }
 
 booted() {
@@ -79,19 +53,19 @@ migrate() {
 	[ $# -gt 0 ] && shift
 	recv_flags=("$@")
 	rm -f "$WORK"/*.log "$WORK/port"
-	bg target "$VM" --image "$WORK/a.igvm" --memory-file "$SHM-dst" --ram 128M --vcpus 2 \
+	start target "$VM" --image "$WORK/a.igvm" --memory-file "$SHM-dst" --ram 128M --vcpus 2 \
 		--incoming --timeout "$TIMEOUT"
 	target_pid=$last_pid
-	bg source "$VM" --image "$WORK/a.igvm" --memory-file "$SHM-src" --ram 128M --vcpus 2 \
+	start source "$VM" --image "$WORK/a.igvm" --memory-file "$SHM-src" --ram 128M --vcpus 2 \
 		--steps 2000000 --writes-per-ms 400 --region-size 1M --timeout "$TIMEOUT"
 	source_pid=$last_pid
 	until_true 400 booted || fail "the VMs did not boot"
-	bg receive "$AGENT" receive --listen 127.0.0.1:0 --port-file "$WORK/port" \
+	start receive "$AGENT" receive --listen 127.0.0.1:0 --port-file "$WORK/port" \
 		--memory-file "$SHM-dst" --image "$WORK/a.igvm" --timeout "$TIMEOUT" \
 		--stats-json "$WORK/receive.json" "${recv_flags[@]}"
 	receive_pid=$last_pid
 	until_true 200 has_port || fail "the receiving agent wrote no port"
-	bg send "$AGENT" send --to "127.0.0.1:$(cat "$WORK/port" 2>/dev/null)" --channels 4 \
+	start send "$AGENT" send --to "127.0.0.1:$(cat "$WORK/port" 2>/dev/null)" --channels 4 \
 		--memory-file "$SHM-src" --image "$WORK/a.igvm" --timeout "$TIMEOUT" \
 		--stats-json "$WORK/send.json" "${send_flags[@]}"
 	send_pid=$last_pid
@@ -99,14 +73,10 @@ migrate() {
 
 # expect_exit NAME PID CODE...
 expect_exit() {
-	local name=$1 pid=$2 got want
+	local name=$1 pid=$2
 	shift 2
-	wait "$pid"
-	got=$?
-	for want in "$@"; do
-		[ "$got" -eq "$want" ] && return 0
-	done
-	fail "$name exited $got, expected $* ($(tail -n 1 "$WORK/$name.log"))"
+	exited_with "$pid" "$@" ||
+		fail "$name exited $exit_code, expected $* ($(tail -n 1 "$WORK/$name.log"))"
 }
 
 expect_in() {
@@ -165,11 +135,7 @@ for f in "$AGENT" "$VM" "$TOOLS/igvm" "$TOOLS/svsm-attest" "$BUILD/svsm.elf" \
 	"$BUILD/guest/guest.elf" "$BUILD/igvm/reset_stub.bin"; do
 	[ -e "$f" ] || missing="$missing $f"
 done
-if [ -z "$missing" ] && ! { "$TOOLS/svsm-attest" policy build --same-measurement \
-	--allow-emulated -o "$WORK/a.policy" >/dev/null &&
-	"$TOOLS/igvm" build --svsm "$BUILD/svsm.elf" --guest "$BUILD/guest/guest.elf" \
-		--reset-stub "$BUILD/igvm/reset_stub.bin" --policy "$WORK/a.policy" \
-		-o "$WORK/a.igvm" >/dev/null; }; then
+if [ -z "$missing" ] && ! make_image "$WORK/a.igvm" >/dev/null; then
 	missing=" (the test image could not be built)"
 fi
 passed=0
