@@ -22,6 +22,8 @@
 # Environment: TOOLS (build/tools), BUILD (build), FAULTS_SET, FAULTS_TIMEOUT (seconds per
 # process, default 200: above the SVSM's 60 s handshake and ACK timeouts plus the guest's run).
 set -uo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 TOOLS=${TOOLS:-build/tools}
 BUILD=${BUILD:-build}
@@ -46,16 +48,7 @@ HOLD_MS=3000
 WORK=$(mktemp -d /tmp/svsm-faults-live.XXXXXX)
 SHM=/dev/shm/svsm-faults-live-$$
 PIDS=()
-
-cleanup() {
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	wait 2>/dev/null
-	rm -f "$SHM"-*
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap 'cleanup_work "$SHM"' EXIT
 
 problem=""
 fail() {
@@ -64,15 +57,6 @@ fail() {
 }
 note() {
 	echo "faults-live: $*"
-}
-
-# bg NAME CMD...: CMD bounded by TIMEOUT, output in $WORK/NAME.log, pid (of timeout) in last_pid.
-bg() {
-	local name=$1
-	shift
-	timeout "$TIMEOUT" "$@" >"$WORK/$name.log" 2>&1 &
-	last_pid=$!
-	PIDS+=("$last_pid")
 }
 
 # The program timeout runs: signals for a party go to it, not to timeout.
@@ -85,16 +69,6 @@ kill9() {
 	local c
 	c=$(child_of "$1")
 	[ -n "$c" ] && kill -KILL "$c" 2>/dev/null
-}
-
-until_true() {
-	local tries=$1
-	shift
-	while ! "$@"; do
-		tries=$((tries - 1))
-		[ "$tries" -le 0 ] && return 1
-		sleep 0.05
-	done
 }
 
 in_log() {
@@ -174,16 +148,16 @@ reset_params() {
 launch() {
 	local to
 	rm -f "$WORK"/*.log "$WORK"/*.json "$WORK"/*.cap "$WORK"/port "$WORK"/proxy-port "$SHM"-*
-	bg target "$VM" --image "$WORK/a.igvm" --memory-file "$SHM-dst" --ram 128M --vcpus $VCPUS \
+	start target "$VM" --image "$WORK/a.igvm" --memory-file "$SHM-dst" --ram 128M --vcpus $VCPUS \
 		--incoming --stats-json "$WORK/target.json" --timeout "$TIMEOUT"
 	target_pid=$last_pid
-	bg source "$VM" --image "$WORK/a.igvm" --memory-file "$SHM-src" --ram 128M --vcpus $VCPUS \
+	start source "$VM" --image "$WORK/a.igvm" --memory-file "$SHM-src" --ram 128M --vcpus $VCPUS \
 		--steps "$STEPS_HERE" --writes-per-ms $RATE --region-size $REGION_BYTES \
 		--stats-json "$WORK/source.json" --timeout "$TIMEOUT" "${SRC_EXTRA[@]}"
 	source_pid=$last_pid
 	until_true 400 in_log target '^\[hosted\] ready' || fail "the target VM did not boot"
 	until_true 400 in_log source '^\[hosted\] ready' || fail "the source VM did not boot"
-	bg receive "$AGENT" receive --listen 127.0.0.1:0 --port-file "$WORK/port" \
+	start receive "$AGENT" receive --listen 127.0.0.1:0 --port-file "$WORK/port" \
 		--memory-file "$SHM-dst" --image "$WORK/a.igvm" --timeout "$TIMEOUT" \
 		--stats-json "$WORK/receive.json" --capture "$WORK/receive.cap" "${RECV[@]}"
 	receive_pid=$last_pid
@@ -191,12 +165,12 @@ launch() {
 	to=$(cat "$WORK/port" 2>/dev/null)
 	proxy_pid=""
 	if [ "$NET" = 1 ]; then
-		bg proxy python3 "$WORK/proxy.py" "$WORK/proxy-port" "$to"
+		start proxy python3 "$WORK/proxy.py" "$WORK/proxy-port" "$to"
 		proxy_pid=$last_pid
 		until_true 200 test -s "$WORK/proxy-port" || fail "the relay wrote no port"
 		to=$(cat "$WORK/proxy-port" 2>/dev/null)
 	fi
-	bg send "$AGENT" send --to "127.0.0.1:$to" --channels "$CH" --memory-file "$SHM-src" \
+	start send "$AGENT" send --to "127.0.0.1:$to" --channels "$CH" --memory-file "$SHM-src" \
 		--image "$WORK/a.igvm" --timeout "$TIMEOUT" --stats-json "$WORK/send.json" \
 		--capture "$WORK/send.cap" "${KNOBS[@]}" "${SEND[@]}"
 	send_pid=$last_pid
@@ -256,17 +230,14 @@ check_fault() {
 # verify_results NAME: one [result] line per vCPU at the full step count, each recomputed by
 # workload-verify from its seed.
 verify_results() {
-	local name=$1 count=0 line seed steps size sum
+	local name=$1 count=0 line
 	while read -r line; do
-		seed=$(sed -n 's/.* seed=\([^ ]*\).*/\1/p' <<<"$line")
-		steps=$(sed -n 's/.* steps=\([^ ]*\).*/\1/p' <<<"$line")
-		size=$(sed -n 's/.* size=\([^ ]*\).*/\1/p' <<<"$line")
-		sum=$(sed -n 's/.* checksum=\([^ ]*\).*/\1/p' <<<"$line")
+		result_fields "$line"
 		count=$((count + 1))
-		[ "$steps" = "$STEPS_HERE" ] || fail "$name: $line: expected steps=$STEPS_HERE"
-		[ "$size" = "$REGION_BYTES" ] || fail "$name: $line: expected size=$REGION_BYTES"
-		"$VERIFY" --seed "$seed" --steps "$steps" --size "$size" --expect "$sum" >/dev/null ||
-			fail "$name: checksum $sum is not what $steps steps from seed $seed give"
+		[ "$r_steps" = "$STEPS_HERE" ] || fail "$name: $line: expected steps=$STEPS_HERE"
+		[ "$r_size" = "$REGION_BYTES" ] || fail "$name: $line: expected size=$REGION_BYTES"
+		replay_result "$VERIFY" >/dev/null ||
+			fail "$name: checksum $r_sum is not what $r_steps steps from seed $r_seed give"
 	done < <(grep '^\[result\] vcpu=' "$WORK/$name.log")
 	[ "$count" -eq "$VCPUS" ] || fail "$name: $count result lines, expected $VCPUS"
 	[ "$count" -eq "$VCPUS" ] && note "$name: $count vCPU checksums verified by workload-verify"
@@ -413,15 +384,15 @@ withheld_vcpu_then_retry() {
 	until_true 100 in_log source 'vcpu 1 scheduled again' || fail "vCPU 1 was never released"
 	# The retry: a new target VM and agents; send accepts a source whose last attempt aborted.
 	rm -f "$WORK/port" "$SHM-dst"
-	bg target "$VM" --image "$WORK/a.igvm" --memory-file "$SHM-dst" --ram 128M --vcpus $VCPUS \
+	start target "$VM" --image "$WORK/a.igvm" --memory-file "$SHM-dst" --ram 128M --vcpus $VCPUS \
 		--incoming --stats-json "$WORK/target.json" --timeout "$TIMEOUT"
 	target_pid=$last_pid
 	until_true 400 in_log target '^\[hosted\] ready' || fail "the second target did not boot"
-	bg receive "$AGENT" receive --listen 127.0.0.1:0 --port-file "$WORK/port" \
+	start receive "$AGENT" receive --listen 127.0.0.1:0 --port-file "$WORK/port" \
 		--memory-file "$SHM-dst" --image "$WORK/a.igvm" --timeout "$TIMEOUT"
 	receive_pid=$last_pid
 	until_true 200 test -s "$WORK/port" || fail "the receiving agent wrote no port"
-	bg send "$AGENT" send --to "127.0.0.1:$(cat "$WORK/port" 2>/dev/null)" --channels "$CH" \
+	start send "$AGENT" send --to "127.0.0.1:$(cat "$WORK/port" 2>/dev/null)" --channels "$CH" \
 		--memory-file "$SHM-src" --image "$WORK/a.igvm" --timeout "$TIMEOUT" "${KNOBS[@]}"
 	send_pid=$last_pid
 	launched=$(date +%s)
@@ -617,11 +588,7 @@ for f in "$AGENT" "$VM" "$VERIFY" "$TOOLS/igvm" "$TOOLS/svsm-attest" "$BUILD/svs
 	[ -e "$f" ] || missing="$missing $f"
 done
 command -v python3 >/dev/null || missing="$missing python3"
-if [ -z "$missing" ] && ! { "$TOOLS/svsm-attest" policy build --same-measurement \
-	--allow-emulated -o "$WORK/a.policy" >/dev/null &&
-	"$TOOLS/igvm" build --svsm "$BUILD/svsm.elf" --guest "$BUILD/guest/guest.elf" \
-		--reset-stub "$BUILD/igvm/reset_stub.bin" --policy "$WORK/a.policy" \
-		-o "$WORK/a.igvm" >/dev/null; }; then
+if [ -z "$missing" ] && ! make_image "$WORK/a.igvm" >/dev/null; then
 	missing=" (the test image could not be built)"
 fi
 write_proxy
@@ -630,7 +597,7 @@ failed=0
 for name in "${RUN[@]}"; do
 	echo "[test] RUN faults_live.$name"
 	problem=""
-	start=$(date +%s)
+	began=$(date +%s)
 	if [ -n "$missing" ]; then
 		fail "missing:$missing"
 	elif ! declare -F "$name" >/dev/null; then
@@ -639,7 +606,7 @@ for name in "${RUN[@]}"; do
 		reset_params
 		"$name"
 	fi
-	note "$name took $(($(date +%s) - start)) s"
+	note "$name took $(($(date +%s) - began)) s"
 	if [ -n "$problem" ]; then
 		for log in "$WORK"/*.log; do
 			[ -e "$log" ] || continue
@@ -652,10 +619,7 @@ for name in "${RUN[@]}"; do
 		echo "[test] PASS faults_live.$name"
 		passed=$((passed + 1))
 	fi
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	wait 2>/dev/null
+	stop_pids
 	PIDS=()
 	rm -f "$SHM"-*
 done
