@@ -11,6 +11,8 @@
 # 4. The source sends GO and stops for good; the target resumes the guest, which finishes its
 #    steps there. The host recomputes every vCPU's checksum from its seed and step count.
 set -uo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/../tests/e2e/lib.sh"
 image=$1
 shift
 smp=4
@@ -108,16 +110,12 @@ printf 'demo: migration took %.2f s wall clock\n' "$(echo "$end - $start" | bc -
 ok=0
 bad=0
 while IFS= read -r line; do
-	vcpu=$(sed -n 's/.*vcpu=\([^ ]*\).*/\1/p' <<<"$line")
-	seed=$(sed -n 's/.*seed=\([^ ]*\).*/\1/p' <<<"$line")
-	steps=$(sed -n 's/.*steps=\([^ ]*\).*/\1/p' <<<"$line")
-	size=$(sed -n 's/.*size=\([^ ]*\).*/\1/p' <<<"$line")
-	sum=$(sed -n 's/.*checksum=\([^ ]*\).*/\1/p' <<<"$line")
-	if "$tools/workload-verify" --seed "$seed" --steps "$steps" --size "$size" --expect "$sum" >/dev/null; then
-		echo "demo: target vcpu $vcpu: finished $steps steps after migrating; checksum $sum matches the host's replay"
+	result_fields "$line"
+	if replay_result "$tools/workload-verify" >/dev/null; then
+		echo "demo: target vcpu $r_vcpu: finished $r_steps steps after migrating; checksum $r_sum matches the host's replay"
 		ok=$((ok + 1))
 	else
-		echo "demo: target vcpu $vcpu: checksum $sum does NOT match the host's replay" >&2
+		echo "demo: target vcpu $r_vcpu: checksum $r_sum does NOT match the host's replay" >&2
 		bad=$((bad + 1))
 	fi
 done < <(tr -d '\r' <"$work/dst.log" | grep -a '^\[result\] ')

@@ -3,6 +3,8 @@
 # workload running on every vCPU, then recompute every vCPU's checksum on the host.
 #   scripts/demo.sh IMAGE [--smp N] [--memory SIZE] [--timeout SECONDS]
 set -uo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/../tests/e2e/lib.sh"
 image=$1
 shift
 smp=4
@@ -37,16 +39,12 @@ fi
 ok=0
 bad=0
 while IFS= read -r line; do
-	vcpu=$(sed -n 's/.*vcpu=\([^ ]*\).*/\1/p' <<<"$line")
-	seed=$(sed -n 's/.*seed=\([^ ]*\).*/\1/p' <<<"$line")
-	steps=$(sed -n 's/.*steps=\([^ ]*\).*/\1/p' <<<"$line")
-	size=$(sed -n 's/.*size=\([^ ]*\).*/\1/p' <<<"$line")
-	sum=$(sed -n 's/.*checksum=\([^ ]*\).*/\1/p' <<<"$line")
-	if "$tools/workload-verify" --seed "$seed" --steps "$steps" --size "$size" --expect "$sum" >/dev/null; then
-		echo "demo: vcpu $vcpu: $steps steps over $((size >> 20)) MiB, checksum $sum matches the host's replay"
+	result_fields "$line"
+	if replay_result "$tools/workload-verify" >/dev/null; then
+		echo "demo: vcpu $r_vcpu: $r_steps steps over $((r_size >> 20)) MiB, checksum $r_sum matches the host's replay"
 		ok=$((ok + 1))
 	else
-		echo "demo: vcpu $vcpu: checksum $sum does NOT match the host's replay" >&2
+		echo "demo: vcpu $r_vcpu: checksum $r_sum does NOT match the host's replay" >&2
 		bad=$((bad + 1))
 	fi
 done < <(grep -a '^\[result\] ' "$log")
