@@ -5,6 +5,8 @@
 # LOGDIR/guest-host-checks.log (host-side tests in the same protocol): the QEMU exit status, and
 # every workload checksum the guest printed recomputed by build/tools/workload-verify.
 set -uo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/e2e/lib.sh"
 image=$1
 logdir=$2
 shift 2
@@ -50,13 +52,10 @@ count=$(printf '%s' "$verify_lines" | grep -c . || true)
 	i=0
 	while IFS= read -r line; do
 		[ -n "$line" ] || continue
-		seed=$(sed -n 's/.*seed=\([^ ]*\).*/\1/p' <<<"$line")
-		steps=$(sed -n 's/.*steps=\([^ ]*\).*/\1/p' <<<"$line")
-		size=$(sed -n 's/.*size=\([^ ]*\).*/\1/p' <<<"$line")
-		sum=$(sed -n 's/.*checksum=\([^ ]*\).*/\1/p' <<<"$line")
+		result_fields "$line"
 		name="host.workload_verify_$i"
 		echo "[test] RUN $name"
-		if out=$("$tools/workload-verify" --seed "$seed" --steps "$steps" --size "$size" --expect "$sum" 2>&1); then
+		if out=$(replay_result "$tools/workload-verify" 2>&1); then
 			echo "[test] PASS $name"
 		else
 			echo "[test] Failure: $out"
