@@ -20,6 +20,8 @@
 #
 # Environment: TOOLS (build/tools), BUILD (build), BENCH_TIMEOUT (seconds per process, 180).
 set -uo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/../tests/e2e/lib.sh"
 
 usage() {
 	cat <<'EOF'
@@ -73,6 +75,8 @@ case $BENCH_TIMEOUT in
 	exit 2
 	;;
 esac
+# The bound of lib.sh's start.
+TIMEOUT=$BENCH_TIMEOUT
 
 VM=$TOOLS/svsm-hosted-vm
 AGENT=$TOOLS/svsm-migrate
@@ -131,11 +135,7 @@ SHM_PREFIX=/dev/shm/svsm-bench-migrate-$$
 PIDS=()
 
 cleanup() {
-	local pid
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	wait 2>/dev/null
+	stop_pids
 	if [ -n "$KEEP_LOGS" ]; then
 		mkdir -p "$KEEP_LOGS" && cp -r "$WORK"/. "$KEEP_LOGS"/
 	fi
@@ -154,32 +154,11 @@ now_s() {
 	date +%s.%N
 }
 
-# start NAME CMD...: CMD under BENCH_TIMEOUT, output in $WORK/NAME.log; its pid in $last_pid.
-start() {
-	local name=$1
-	shift
-	timeout "$BENCH_TIMEOUT" "$@" >"$WORK/$name.log" 2>&1 &
-	last_pid=$!
-	PIDS+=("$last_pid")
-}
-
-wait_for_line() {
-	local file=$1 pattern=$2 tries=$((BENCH_TIMEOUT * 20))
-	while [ $tries -gt 0 ]; do
-		grep -q -- "$pattern" "$file" 2>/dev/null && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
-
 # expect_exit WHAT PID: the process ended with 0, or the benchmark stops with its log.
 expect_exit() {
-	local what=$1 pid=$2 code
-	wait "$pid"
-	code=$?
-	if [ "$code" -ne 0 ]; then
-		echo "bench-migrate: $what exited $code; last lines of its log:" >&2
+	local what=$1 pid=$2
+	if ! exited_with "$pid" 0; then
+		echo "bench-migrate: $what exited $exit_code; last lines of its log:" >&2
 		tail -n 8 "$WORK/$what.log" >&2
 		exit 1
 	fi
@@ -197,17 +176,14 @@ nonzero_pages() {
 # verify_target LOG STEPS: one [result] line per vCPU at STEPS steps, each checksum matching
 # workload-verify's replay of the same seed.
 verify_target() {
-	local log=$1 want_steps=$2 count=0 line seed steps size sum
+	local log=$1 want_steps=$2 count=0 line
 	while read -r line; do
-		seed=$(sed -n 's/.* seed=\([^ ]*\).*/\1/p' <<<"$line")
-		steps=$(sed -n 's/.* steps=\([^ ]*\).*/\1/p' <<<"$line")
-		size=$(sed -n 's/.* size=\([^ ]*\).*/\1/p' <<<"$line")
-		sum=$(sed -n 's/.* checksum=\([^ ]*\).*/\1/p' <<<"$line")
+		result_fields "$line"
 		count=$((count + 1))
-		[ "$steps" = "$want_steps" ] || die "$line: expected steps=$want_steps"
-		[ "$size" = "$REGION_BYTES" ] || die "$line: expected size=$REGION_BYTES"
-		"$VERIFY" --seed "$seed" --steps "$steps" --size "$size" --expect "$sum" >/dev/null ||
-			die "$line: the checksum is not what $steps steps from seed $seed give: broken migration"
+		[ "$r_steps" = "$want_steps" ] || die "$line: expected steps=$want_steps"
+		[ "$r_size" = "$REGION_BYTES" ] || die "$line: expected size=$REGION_BYTES"
+		replay_result "$VERIFY" >/dev/null ||
+			die "$line: the checksum is not what $r_steps steps from seed $r_seed give: broken migration"
 	done < <(grep '^\[result\] vcpu=' "$log")
 	[ "$count" -eq "$VCPUS" ] || die "$log: $count result lines, expected $VCPUS"
 }
@@ -238,8 +214,10 @@ migrate() {
 		--vcpus "$VCPUS" --region-size "$REGION" --writes-per-ms "$rate" --steps "$steps" \
 		--idle-ms $((idle * 1000)) --stats-json "$WORK/$name-source.json" --timeout "$BENCH_TIMEOUT"
 	source_pid=$last_pid
-	wait_for_line "$WORK/$name-target.log" '^\[hosted\] ready' || die "$name: target VM did not boot"
-	wait_for_line "$WORK/$name-source.log" '^\[hosted\] ready' || die "$name: source VM did not boot"
+	wait_for_line "$WORK/$name-target.log" '^\[hosted\] ready' $((BENCH_TIMEOUT * 20)) ||
+		die "$name: target VM did not boot"
+	wait_for_line "$WORK/$name-source.log" '^\[hosted\] ready' $((BENCH_TIMEOUT * 20)) ||
+		die "$name: source VM did not boot"
 	start "$name-receive" "$AGENT" receive --listen 127.0.0.1:0 --port-file "$WORK/$name.port" \
 		--memory-file "$dst" --image "$IMAGE" --stats-json "$WORK/$name-receive.json" \
 		--timeout "$BENCH_TIMEOUT"
@@ -269,12 +247,8 @@ migrate() {
 	kill -0 "$source_pid" 2>/dev/null || die "$name: the source VM ended before its migration"
 	m_nonzero=$(nonzero_pages "$src") || die "$name: cannot scan the source's memory"
 
-	tries=$((BENCH_TIMEOUT * 20))
-	while [ ! -s "$WORK/$name.port" ] && [ $tries -gt 0 ]; do
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	[ -s "$WORK/$name.port" ] || die "$name: the receiving agent wrote no port"
+	wait_for_file "$WORK/$name.port" $((BENCH_TIMEOUT * 20)) ||
+		die "$name: the receiving agent wrote no port"
 	start "$name-send" "$AGENT" send --to "127.0.0.1:$(cat "$WORK/$name.port")" \
 		--channels "$channels" --memory-file "$src" --image "$IMAGE" \
 		--stats-json "$WORK/$name-send.json" --timeout "$BENCH_TIMEOUT" "$@"
