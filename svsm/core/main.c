@@ -33,8 +33,7 @@ static unsigned read_vp_count(void)
 	uint32_t count;
 
 	/* Loader-written and untrusted: copy, then bound it. */
-	memcpy(&count,
-	       (const void *)(uintptr_t)(LAYOUT_PARAM_GENERAL_GPA + LAYOUT_PARAM_VP_COUNT_OFF),
+	memcpy(&count, va_ptr(va_init(LAYOUT_PARAM_GENERAL_GPA + LAYOUT_PARAM_VP_COUNT_OFF)),
 	       sizeof(count));
 	if (count < 2 || count > SVSM_MAX_CPUS) {
 		PANIC("loader reports %u CPUs; need 2..%u (one SVSM CPU and at least one vCPU)",
@@ -48,7 +47,7 @@ static void read_memory_map(void)
 	static uint8_t page[PAGE_SIZE];
 	enum memmap_status s;
 
-	memcpy(page, (const void *)(uintptr_t)LAYOUT_PARAM_MEMMAP_GPA, sizeof(page));
+	memcpy(page, va_ptr(va_init(LAYOUT_PARAM_MEMMAP_GPA)), sizeof(page));
 	s = memmap_parse(page, &boot_memmap);
 	if (s != MEMMAP_OK) {
 		PANIC("memory map rejected: %s (entry %u)", memmap_status_str(s),
@@ -83,7 +82,7 @@ static void install_ap_trampoline(void)
 	/* Written while the loader's identity map (all writable) is still active; the SVSM's own
 	 * tables map this page read-only and executable. */
 	CHECK(len <= PAGE_SIZE);
-	memcpy((void *)(uintptr_t)LAYOUT_AP_TRAMPOLINE_GPA, ap_trampoline_start, len);
+	memcpy(va_ptr(va_init(LAYOUT_AP_TRAMPOLINE_GPA)), ap_trampoline_start, len);
 }
 
 /* Seeds the DRBG and sets up mbedTLS's static heap. Without entropy the guest still runs, but

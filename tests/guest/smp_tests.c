@@ -14,10 +14,9 @@ TEST(smp, every_cpu_online)
 	uint32_t vp_count;
 
 	/* The loader's VP count (what QEMU was told with -smp) must match what came up. */
-	__builtin_memcpy(
-	    &vp_count,
-	    (const void *)(uintptr_t)(LAYOUT_PARAM_GENERAL_GPA + LAYOUT_PARAM_VP_COUNT_OFF),
-	    sizeof(vp_count));
+	__builtin_memcpy(&vp_count,
+			 va_ptr(va_init(LAYOUT_PARAM_GENERAL_GPA + LAYOUT_PARAM_VP_COUNT_OFF)),
+			 sizeof(vp_count));
 	EXPECT_EQ(cpu_count, vp_count);
 	EXPECT_EQ(vcpu_count(), cpu_count - 1);
 	for (unsigned i = 0; i < cpu_count; i++) {
@@ -29,7 +28,7 @@ TEST(smp, every_cpu_online)
 	}
 }
 
-static bool wait_count(volatile uint64_t *counter, uint64_t target)
+static bool wait_count(const volatile uint64_t *counter, uint64_t target)
 {
 	uint64_t deadline = time_ns() + TIMEOUT_NS;
 

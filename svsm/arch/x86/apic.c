@@ -33,7 +33,7 @@ static uint64_t tsc_boot;
 
 static volatile uint32_t *apic_reg(uint32_t off)
 {
-	return (volatile uint32_t *)(uintptr_t)(APIC_BASE + off);
+	return va_ptr(va_init(APIC_BASE + off));
 }
 
 void apic_init(void)
@@ -143,8 +143,7 @@ struct ap_params {
 
 unsigned smp_start_aps(unsigned cpus)
 {
-	volatile struct ap_params *params =
-	    (volatile struct ap_params *)(uintptr_t)LAYOUT_AP_PARAMS_GPA;
+	volatile struct ap_params *params = va_ptr(va_init(LAYOUT_AP_PARAMS_GPA));
 	unsigned online = 1;
 
 	for (unsigned i = 1; i < cpus; i++) {

@@ -23,17 +23,19 @@ static uint64_t guest_ram_end;
 static uint64_t *table_from_entry(uint64_t entry)
 {
 	/* Page-table pages come from the SVSM region, which is identity mapped. */
-	return (uint64_t *)(uintptr_t)(entry & PTE_ADDR_MASK);
+	return va_ptr(va_init(entry & PTE_ADDR_MASK));
 }
 
 static uint64_t *new_table(void)
 {
 	hpa_t page;
+	uint64_t *table;
 
 	CHECK(page_alloc_page(pt_alloc, &page) == PAGE_ALLOC_OK);
 	CHECK(hpa_addr(page) < LAYOUT_SVSM_REGION_END);
-	memset((void *)(uintptr_t)hpa_addr(page), 0, PAGE_SIZE);
-	return (uint64_t *)(uintptr_t)hpa_addr(page);
+	table = va_ptr(va_init(hpa_addr(page))); /* the SVSM region is identity mapped */
+	memset(table, 0, PAGE_SIZE);
+	return table;
 }
 
 /* Returns the entry that maps `va` at `level` (1 = 4 KiB PTE, 2 = 2 MiB PDE), creating tables. */
@@ -121,7 +123,7 @@ uint64_t paging_root(void)
 void *paging_guest_alias(gpa_t gpa)
 {
 	CHECK(gpa_addr(gpa) < guest_ram_end);
-	return (void *)(uintptr_t)(PAGING_DMAP_BASE + gpa_addr(gpa));
+	return va_ptr(va_init(PAGING_DMAP_BASE + gpa_addr(gpa)));
 }
 
 static uint64_t *guest_pte(gpa_t gpa)

@@ -91,8 +91,8 @@ static bool guest_running_here(void)
 void svsm_run(void)
 {
 	struct migrate_config cfg = {
-	    .region = (void *)(uintptr_t)LAYOUT_MIGRATION_GPA,
-	    .policy = (const void *)(uintptr_t)LAYOUT_POLICY_GPA,
+	    .region = va_ptr(va_init(LAYOUT_MIGRATION_GPA)),
+	    .policy = va_ptr(va_init(LAYOUT_POLICY_GPA)),
 	    .policy_len = POLICY_SIZE,
 	};
 	uint64_t deadline = time_ns() + RUN_TIMEOUT_NS;

@@ -21,8 +21,7 @@ enum plat_status plat_attest_report(const uint8_t report_data[PLAT_REPORT_DATA_L
 	uint8_t measurement[SNP_MEASUREMENT_LEN];
 	enum crypto_status s;
 
-	memcpy(measurement, (const void *)(uintptr_t)LAYOUT_EMU_MEASUREMENT_GPA,
-	       sizeof(measurement));
+	memcpy(measurement, va_ptr(va_init(LAYOUT_EMU_MEASUREMENT_GPA)), sizeof(measurement));
 	s = emu_psp_report(measurement, report_data, REQUESTER_VMPL, report);
 	if (s != CRYPTO_OK) {
 		LOG_WARN("emulated PSP (proves nothing): report failed: %s\n",
