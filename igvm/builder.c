@@ -128,8 +128,8 @@ void igvm_build_page_tables(uint8_t pages[][IGVM_PAGE_SIZE], size_t page_count, 
 	for (unsigned pd = 0; pd < PD_COUNT; pd++) {
 		uint64_t *entries = (uint64_t *)pages[2 + pd];
 
-		pdpt[pd] =
-		    gpa_addr(gpa_add(base, (2 + pd) * IGVM_PAGE_SIZE)) | PTE_PRESENT | PTE_WRITABLE;
+		pdpt[pd] = gpa_addr(gpa_add(base, (uint64_t)(2 + pd) * IGVM_PAGE_SIZE)) |
+			   PTE_PRESENT | PTE_WRITABLE;
 		for (unsigned i = 0; i < PT_ENTRIES; i++) {
 			entries[i] =
 			    (pd * GIB + i * HUGE_PAGE_SIZE) | PTE_PRESENT | PTE_WRITABLE | PTE_HUGE;

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define EMBED_MAX_LEN (64 * 1024)
+#define EMBED_MAX_LEN ((size_t)64 * 1024)
 
 static bool read_fixture(const char *path, uint8_t *buf, size_t *len)
 {
@@ -29,7 +29,7 @@ static bool read_fixture(const char *path, uint8_t *buf, size_t *len)
 	n = fread(buf, 1, EMBED_MAX_LEN + 1, f);
 	fclose(f);
 	if (n == 0 || n > EMBED_MAX_LEN) {
-		fprintf(stderr, "svsm-attest-gen: fixture %s is empty or larger than %d bytes\n",
+		fprintf(stderr, "svsm-attest-gen: fixture %s is empty or larger than %zu bytes\n",
 			path, EMBED_MAX_LEN);
 		return false;
 	}

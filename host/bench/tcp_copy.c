@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #define MAX_CONNECTIONS 8
-#define SEND_CHUNK	(256U * 1024U)
+#define SEND_CHUNK	((size_t)256 * 1024)
 #define HEADER_MAGIC	0x31504f4354ULL /* "TCOP1" */
 #define EXIT_USAGE	2
 #define EXIT_FAILED	1

@@ -33,7 +33,7 @@
 #define MIG_RING_SLOTS	  8U
 #define MIG_SLOT_SIZE	  (68U * 1024U)
 #define MIG_SLOT_DATA_MAX (MIG_SLOT_SIZE - 8U) /* largest record */
-#define MIG_RING_SIZE	  (4096ULL + (uint64_t)MIG_RING_SLOTS * MIG_SLOT_SIZE)
+#define MIG_RING_SIZE	  (4096ULL + (uint64_t)MIG_RING_SLOTS * (uint64_t)MIG_SLOT_SIZE)
 #define MIG_RING_OUT	  0U /* SVSM produces, host consumes */
 #define MIG_RING_IN	  1U /* host produces, SVSM consumes */
 #define MIG_RING_OFFSET(channel, dir)                                                              \
@@ -201,6 +201,6 @@ ABI_OFFSET(struct mig_slot_header, reserved, 4);
 
 #define MIG_SLOT_OFFSET(channel, dir, index)                                                       \
 	(MIG_RING_OFFSET(channel, dir) + 4096ULL +                                                 \
-	 (uint64_t)((index) % MIG_RING_SLOTS) * MIG_SLOT_SIZE)
+	 (uint64_t)((index) % MIG_RING_SLOTS) * (uint64_t)MIG_SLOT_SIZE)
 
 #endif

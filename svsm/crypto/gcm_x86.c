@@ -30,7 +30,8 @@
 #define GCM_TARGET __attribute__((target("sse2,ssse3,aes,pclmul")))
 #define GCM_INLINE static inline __attribute__((always_inline)) GCM_TARGET
 
-#define BLOCK 16
+/* size_t, so that offsets and lengths built from it are computed in the width they are used in. */
+#define BLOCK ((size_t)16)
 #define LANES GCM_X86_H_POWERS /* blocks per CTR batch and per GHASH reduction */
 
 _Static_assert(sizeof(struct gcm_x86_key) ==
@@ -237,7 +238,9 @@ static GCM_TARGET __m128i ghash_bytes(const struct gcm_x86_key *key, __m128i y, 
 GCM_INLINE __m128i ghash_lengths(const struct gcm_x86_key *key, __m128i y, uint64_t a_bytes,
 				 uint64_t b_bytes)
 {
-	__m128i x = _mm_set_epi64x((long long)(a_bytes * 8), (long long)(b_bytes * 8));
+	uint64_t a_bits = a_bytes * 8;
+	uint64_t b_bits = b_bytes * 8;
+	__m128i x = _mm_set_epi64x((long long)a_bits, (long long)b_bits);
 
 	return ghash_blocks(key, y, &x, 1);
 }

@@ -18,7 +18,7 @@
 #include "svsm/workload.h"
 
 #define WAIT_NS 20000000000ULL
-#define REGION	(128U * 1024U)
+#define REGION	(128ULL * 1024)
 #define STEPS	40000ULL
 #define RATE	40ULL /* writes per ms: the workload takes about a second */
 

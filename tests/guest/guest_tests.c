@@ -59,7 +59,7 @@ TEST(guest, svsm_memory_faults_and_stops_only_the_guest)
 	/* The SVSM survived, and the stopped vCPU runs again. */
 	{
 		struct guest_launch l = {.action = GUEST_ACTION_WORKLOAD,
-					 .region_size = 64 * 1024,
+					 .region_size = 64ULL * 1024,
 					 .seed = 7,
 					 .max_steps = 1000};
 		struct guest_vcpu_info info;
@@ -78,7 +78,7 @@ TEST(guest, revoked_write_is_seen_at_once_on_another_cpu)
 	gpa_t probe = scratch_page(0);
 	unsigned vcpu = vcpu_count() - 1;
 	struct guest_launch l = {.action = GUEST_ACTION_WRITE_PROBE, .probe = probe};
-	struct guest_vcpu_info info;
+	struct guest_vcpu_info info = {0};
 	uint64_t before;
 	uint64_t after;
 
@@ -104,7 +104,7 @@ TEST(guest, revoked_write_is_seen_at_once_on_another_cpu)
 
 TEST(workload, guest_checksum_equals_verifier_replay)
 {
-	static uint64_t replay[(256 * 1024) / sizeof(uint64_t)];
+	static uint64_t replay[(size_t)256 * 1024 / sizeof(uint64_t)];
 	const uint64_t steps = 50000;
 	unsigned n = vcpu_count();
 

@@ -27,8 +27,10 @@ static bool wait_heartbeat_above(unsigned vcpu, uint64_t value)
 
 TEST(vcpu_state, parked_vcpu_is_frozen_and_resumes)
 {
-	struct guest_launch l = {
-	    .action = GUEST_ACTION_WORKLOAD, .region_size = 128 * 1024, .seed = 99, .max_steps = 0};
+	struct guest_launch l = {.action = GUEST_ACTION_WORKLOAD,
+				 .region_size = 128ULL * 1024,
+				 .seed = 99,
+				 .max_steps = 0};
 	uint64_t frozen;
 
 	guest_launch(0, &l);
@@ -47,7 +49,7 @@ TEST(vcpu_state, parked_vcpu_is_frozen_and_resumes)
 TEST(vcpu_state, saved_state_continues_the_same_computation)
 {
 	const uint64_t steps = 40000;
-	static uint64_t replay[(128 * 1024) / sizeof(uint64_t)];
+	static uint64_t replay[(size_t)128 * 1024 / sizeof(uint64_t)];
 	struct guest_launch l = {.action = GUEST_ACTION_WORKLOAD,
 				 .region_size = sizeof(replay),
 				 .seed = 0xABCD,
@@ -78,8 +80,10 @@ TEST(vcpu_state, saved_state_continues_the_same_computation)
 
 TEST(vcpu_state, hostile_state_is_refused)
 {
-	struct guest_launch l = {
-	    .action = GUEST_ACTION_WORKLOAD, .region_size = 64 * 1024, .seed = 5, .max_steps = 0};
+	struct guest_launch l = {.action = GUEST_ACTION_WORKLOAD,
+				 .region_size = 64ULL * 1024,
+				 .seed = 5,
+				 .max_steps = 0};
 	struct vcpu_saved_state good;
 	struct vcpu_saved_state bad;
 	size_t len;

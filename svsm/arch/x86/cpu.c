@@ -118,7 +118,7 @@ static bool cpu_has(uint32_t leaf, unsigned reg, unsigned bit)
 uint64_t percpu_stack_top(unsigned index)
 {
 	CHECK(index < SVSM_MAX_CPUS);
-	return (uint64_t)(uintptr_t)&kernel_stacks[index][KERNEL_STACK_SIZE];
+	return (uint64_t)(uintptr_t)(kernel_stacks[index] + sizeof(kernel_stacks[index]));
 }
 
 void cpu_setup(unsigned index)
@@ -132,8 +132,9 @@ void cpu_setup(unsigned index)
 	memset(&pc->tss, 0, sizeof(pc->tss));
 	pc->tss.rsp[0] = pc->kernel_stack_top;
 	pc->tss.ist[IST_DOUBLE_FAULT - 1] =
-	    (uint64_t)(uintptr_t)&ist_stacks[index][0][IST_STACK_SIZE];
-	pc->tss.ist[IST_NMI_MCE - 1] = (uint64_t)(uintptr_t)&ist_stacks[index][1][IST_STACK_SIZE];
+	    (uint64_t)(uintptr_t)(ist_stacks[index][0] + sizeof(ist_stacks[index][0]));
+	pc->tss.ist[IST_NMI_MCE - 1] =
+	    (uint64_t)(uintptr_t)(ist_stacks[index][1] + sizeof(ist_stacks[index][1]));
 	pc->tss.iomap_base = sizeof(pc->tss); /* no I/O bitmap: ring 3 has no port access */
 	gdt_build(pc);
 	gdt_load(pc);
