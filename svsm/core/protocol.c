@@ -24,10 +24,11 @@ static uint64_t query_protocol(uint64_t rcx, uint64_t *out)
 	uint32_t version = (uint32_t)rcx;
 
 	*out = 0;
-	if (protocol == SVSM_PROTOCOL_CORE && version == CORE_PROTOCOL_VERSION) {
-		*out = ((uint64_t)CORE_PROTOCOL_VERSION << 32) | CORE_PROTOCOL_VERSION;
-	} else if (protocol == SVSM_PROTOCOL_LOG && version == LOG_PROTOCOL_VERSION) {
-		*out = ((uint64_t)LOG_PROTOCOL_VERSION << 32) | LOG_PROTOCOL_VERSION;
+	if ((protocol == SVSM_PROTOCOL_CORE && version == CORE_PROTOCOL_VERSION) ||
+	    (protocol == SVSM_PROTOCOL_LOG && version == LOG_PROTOCOL_VERSION)) {
+		/* Each protocol has one version: it is both the highest and the lowest we support.
+		 */
+		*out = ((uint64_t)version << 32) | version;
 	}
 	return SVSM_SUCCESS;
 }

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+/* A message split over two lines is parenthesized: one string, not a missing comma. */
 static const char *const status_strings[] = {
     [POLICY_OK] = "ok",
     [POLICY_ERR_SIZE] = "policy is not exactly one 4096-byte page",
@@ -13,13 +14,13 @@ static const char *const status_strings[] = {
     [POLICY_ERR_COUNT] = "policy measurement count is above the maximum",
     [POLICY_ERR_RESERVED] = "a reserved policy field (or unused measurement slot) is not zero",
     [POLICY_ERR_MASKS] =
-	"policy guest-policy masks conflict (a bit both required and forbidden, or "
-	"debug required)",
+	("policy guest-policy masks conflict (a bit both required and forbidden, or "
+	 "debug required)"),
     [POLICY_ERR_NO_MEASUREMENT_RULE] =
 	"policy allows no measurement (empty list and no same-measurement rule)",
     [POLICY_ERR_EMULATED_NOT_ALLOWED] =
-	"peer report comes from the emulated PSP (proves nothing) and the policy does not "
-	"allow emulated reports",
+	("peer report comes from the emulated PSP (proves nothing) and the policy does not "
+	 "allow emulated reports"),
     [POLICY_ERR_VMPL] = "peer report was not requested at VMPL0",
     [POLICY_ERR_DEBUG] = "peer guest policy allows debugging",
     [POLICY_ERR_GUEST_POLICY_REQUIRED] = "peer guest policy lacks a bit the policy requires",

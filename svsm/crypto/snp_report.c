@@ -21,6 +21,7 @@
 #define SNP_THREAD_LOCAL
 #endif
 
+/* A message split over two lines is parenthesized: one string, not a missing comma. */
 static const char *const status_strings[] = {
     [SNP_OK] = "ok",
     [SNP_ERR_REPORT_SIZE] = "report is not 0x4A0 bytes",
@@ -34,8 +35,8 @@ static const char *const status_strings[] = {
     [SNP_ERR_CHAIN_PARSE] = "certificate chain is not exactly ASK then ARK in PEM",
     [SNP_ERR_ARK_UNTRUSTED] = "ARK is not a trusted root",
     [SNP_ERR_EMULATED_NOT_ALLOWED] =
-	"chain ends at the emulated PSP's test ARK (proves nothing) and the policy does "
-	"not allow emulated reports",
+	("chain ends at the emulated PSP's test ARK (proves nothing) and the policy does "
+	 "not allow emulated reports"),
     [SNP_ERR_CHAIN_SIGNATURE] = "certificate chain VCEK <- ASK <- ARK does not verify",
     [SNP_ERR_TCB_MISMATCH] = "VCEK TCB extensions differ from the report's REPORTED_TCB",
     [SNP_ERR_HWID_MISMATCH] = "VCEK hwID differs from the report's CHIP_ID",
@@ -210,6 +211,7 @@ static int collect_vcek_extension(void *p_ctx, mbedtls_x509_crt const *crt,
 {
 	struct vcek_extensions *ext = p_ctx;
 
+	(void)crt;
 	for (unsigned i = 0; i < SPL_COUNT; i++) {
 		if (oid_equals(oid, oid_spl[i], sizeof(oid_spl[i]))) {
 			record_spl(ext, i, p, end);
@@ -427,6 +429,9 @@ static enum snp_status check_chain_algorithms(const struct snp_certs *certs)
 /* No trusted time in the SVSM: validity dates are ignored in every build (docs/policy.md). */
 static int ignore_validity_dates(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
+	(void)ctx;
+	(void)crt;
+	(void)depth;
 	*flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
 	return 0;
 }
@@ -440,7 +445,7 @@ static const mbedtls_x509_crt_profile snp_cert_profile = {
     .rsa_min_bitlen = 2048,
 };
 
-static enum snp_status verify_chain(struct snp_certs *certs, bool emulated)
+static enum snp_status verify_chain(struct snp_certs *certs)
 {
 	uint32_t flags = 0;
 	int ret;
@@ -533,7 +538,7 @@ static enum snp_status verify_certified_report(struct snp_certs *certs, const vo
 		status = check_chain_algorithms(certs);
 	}
 	if (status == SNP_OK) {
-		status = verify_chain(certs, out->emulated);
+		status = verify_chain(certs);
 	}
 	if (status == SNP_OK) {
 		status = vcek_public_key(&certs->vcek_and_ask, pub);
