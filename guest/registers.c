@@ -29,13 +29,16 @@ _Static_assert(GUEST_STATE_FAILED == 4, "failed state value");
 
 #define SET_GPR(reg, k) PATTERN(k) "mov %rax, %" #reg "\n\t"
 #define CHECK_GPR(reg, k) PATTERN(k) "cmp %rax, %" #reg "\n\tjne 9f\n\t"
-/* Both halves: low = value(k), high = value(k + 100). */
+/* Both halves: low = value(k), high = value(k + 100). n is stringified into the instruction text
+ * ("add $3 + 100"), which the assembler evaluates: C parentheses around it would add nothing. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define SET_XMM(n)                                                                                 \
 	PATTERN(n) "mov %rax, -16(%rsp)\n\t" PATTERN(n + 100) "mov %rax, -8(%rsp)\n\t"             \
 		   "movdqu -16(%rsp), %xmm" #n "\n\t"
 #define CHECK_XMM(n)                                                                               \
 	"movdqu %xmm" #n ", -16(%rsp)\n\t" PATTERN(n) "cmp %rax, -16(%rsp)\n\tjne 9f\n\t"          \
 		PATTERN(n + 100) "cmp %rax, -8(%rsp)\n\tjne 9f\n\t"
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 __asm__(".text\n\t"
 	".globl guest_check_registers\n\t"

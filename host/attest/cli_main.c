@@ -422,12 +422,13 @@ static bool parse_min_tcb(const char *text, struct snp_tcb *tcb)
 	bool seen[4] = {false, false, false, false};
 	char copy[128];
 	char *save = NULL;
+	size_t len = strlen(text);
 
-	if (strlen(text) >= sizeof(copy)) {
+	if (len >= sizeof(copy)) {
 		cli_error("--min-tcb: value too long");
 		return false;
 	}
-	strcpy(copy, text);
+	memcpy(copy, text, len + 1);
 	for (char *item = strtok_r(copy, ",", &save); item != NULL;
 	     item = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(item, '=');

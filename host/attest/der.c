@@ -14,6 +14,9 @@ void der_raw(struct der *d, const void *p, size_t n)
 		d->overflow = true;
 		return;
 	}
+	if (n == 0) {
+		return; /* p may be NULL, which memcpy never takes */
+	}
 	memcpy(d->buf + d->len, p, n);
 	d->len += n;
 }

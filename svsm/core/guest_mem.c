@@ -111,9 +111,7 @@ uint64_t guest_mem_pvalidate(gpa_t gpa, bool huge, bool validate, bool ignore_un
 		}
 	}
 	s = plat_pvalidate(gpa, huge, validate);
-	if (s == PLAT_ERR_UNCHANGED && ignore_unchanged) {
-		s = PLAT_OK;
-	} else if (s != PLAT_OK) {
+	if (s != PLAT_OK && !(s == PLAT_ERR_UNCHANGED && ignore_unchanged)) {
 		return plat_to_svsm(s);
 	}
 	if (validate) {

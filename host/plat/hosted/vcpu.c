@@ -61,9 +61,9 @@ struct vcpu_regs {
 
 struct hosted_vcpu {
 	unsigned index;
-	pthread_t thread;
 	bool thread_started;
 	bool loaded;
+	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	_Atomic uint32_t run;
