@@ -11,7 +11,7 @@
 
 #include "attest_support.h"
 
-#define FIXTURE_MAX_LEN (64 * 1024)
+#define FIXTURE_MAX_LEN ((size_t)64 * 1024)
 #define FIXTURE_SLOTS	8
 
 struct cached_fixture {
@@ -113,7 +113,7 @@ bool attest_fixture_load(const char *name, struct attest_fixture *out)
 			     path, strerror(errno));
 		return false;
 	}
-	strcpy(cache[slot].name, name);
+	memcpy(cache[slot].name, name, strlen(name) + 1); /* length checked above */
 	*out = (struct attest_fixture){cache[slot].data, cache[slot].len};
 	return true;
 }

@@ -142,11 +142,13 @@ TEST(attest, report_data_is_the_documented_hash)
 	uint8_t input[22 + 1 + CRYPTO_P384_PUB_LEN + ATTEST_NONCE_LEN + CRYPTO_SHA384_LEN];
 	uint8_t expect[SNP_REPORT_DATA_LEN];
 	uint8_t got[SNP_REPORT_DATA_LEN];
+	static const char label[] = "svsm-migrate attest v1"; /* hashed without its NUL */
 
+	_Static_assert(sizeof(label) - 1 == 22, "label length");
 	memset(pub, 4, sizeof(pub));
 	memset(nonce, 5, sizeof(nonce));
 	memset(transcript, 6, sizeof(transcript));
-	memcpy(input, "svsm-migrate attest v1", 22);
+	memcpy(input, label, sizeof(label) - 1);
 	input[22] = 1;
 	memcpy(input + 23, pub, sizeof(pub));
 	memcpy(input + 23 + sizeof(pub), nonce, sizeof(nonce));

@@ -335,7 +335,7 @@ TEST(policy_page, every_reserved_byte_must_be_zero)
 	const size_t ranges[][2] = {
 	    {offsetof(struct policy_page, reserved_1c), 4},
 	    {offsetof(struct policy_page, reserved_30), 0x50},
-	    {unused_slot, (POLICY_MAX_MEASUREMENTS - 1) * SNP_MEASUREMENT_LEN},
+	    {unused_slot, (size_t)(POLICY_MAX_MEASUREMENTS - 1) * SNP_MEASUREMENT_LEN},
 	    {offsetof(struct policy_page, reserved_c80), POLICY_SIZE - 0xC80},
 	};
 	unsigned accepted = 0;
@@ -419,7 +419,7 @@ TEST(policy_page, random_pages_are_rejected)
 			page[i] = (uint8_t)(x >> 16);
 		}
 		if (round % 2 == 1) {
-			memcpy(page, POLICY_MAGIC, 8);
+			memcpy(page, POLICY_MAGIC, sizeof(((struct policy_page *)NULL)->magic));
 			put_u32(offsetof(struct policy_page, version), POLICY_VERSION);
 			put_u32(offsetof(struct policy_page, size), POLICY_SIZE);
 		}

@@ -126,7 +126,7 @@ TEST(snp_report, every_bit_flip_in_r_and_s_is_rejected)
 	const size_t sig_start = offsetof(struct snp_report, signature);
 
 	ASSERT_TRUE(load_milan());
-	for (size_t byte = 0; byte < 2 * SNP_SIG_COMPONENT_LEN; byte++) {
+	for (size_t byte = 0; byte < (size_t)2 * SNP_SIG_COMPONENT_LEN; byte++) {
 		size_t in_component = byte % SNP_SIG_COMPONENT_LEN;
 		enum snp_status expect = in_component < SNP_SIG_SCALAR_LEN
 					     ? SNP_ERR_REPORT_SIGNATURE

@@ -352,7 +352,7 @@ TEST(hosted_rmp, destroy_while_vcpus_validate_their_regions)
 		ASSERT_TRUE(test_vm_create(2));
 		for (unsigned v = 0; v < 2; v++) {
 			struct hosted_guest_params p = {
-			    .region = guest_page(v * 2048),
+			    .region = guest_page((uint64_t)v * 2048),
 			    .region_size = 2048 * PAGE_SIZE,
 			    .seed = 0x7700 + v,
 			};

@@ -108,7 +108,7 @@ TEST(igvm_format, worked_example_launch_digest)
 	hex(text, digest, sizeof(digest));
 	test_log("worked example digest %s\n", text);
 	EXPECT_EQ(strncmp(text, "eade0778", 8), 0);
-	EXPECT_EQ(strcmp(text + 2 * SNP_DIGEST_SIZE - 8, "756db2b3"), 0);
+	EXPECT_EQ(strcmp(text + (size_t)2 * SNP_DIGEST_SIZE - 8, "756db2b3"), 0);
 }
 
 /* PAGE_INFO bytes as the firmware hashes them: LENGTH at 0x60, PAGE_TYPE at 0x62, GPA at 0x68. */

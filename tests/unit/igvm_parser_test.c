@@ -438,7 +438,7 @@ TEST(igvm_parser, overlapping_parameter_insert)
 
 	igvm_image_init(&img, IGVM_FORMAT_VERSION_1);
 	CHECK(igvm_add_platform(&img, 1, IGVM_PLATFORM_SEV_SNP, NULL) == IGVM_OK);
-	CHECK(igvm_add_param_area(&img, 0, 2 * IGVM_PAGE_SIZE, NULL) == IGVM_OK);
+	CHECK(igvm_add_param_area(&img, 0, 2ULL * IGVM_PAGE_SIZE, NULL) == IGVM_OK);
 	CHECK(igvm_add_param_insert(&img, gpa_init(0x4000), 1, 0, NULL) == IGVM_OK);
 	CHECK(igvm_add_page(&img, gpa_init(0x5000), 1, 0, 0, (uint8_t[IGVM_PAGE_SIZE]){1}, NULL) ==
 	      IGVM_OK);

@@ -150,7 +150,7 @@ TEST(igvm_qemu, emulated_psp_digest_page)
 	ASSERT_EQ(igvm_snp_launch_digest(&img, digest, &err), IGVM_OK);
 	ASSERT_EQ(qemu_plan_native(&img, TEST_MEMORY, 1, &plan, &err), IGVM_OK);
 	blob = blob_at(&plan, LAYOUT_POLICY_GPA);
-	ASSERT_TRUE(blob != NULL && blob->len == 2 * IGVM_PAGE_SIZE);
+	ASSERT_TRUE(blob != NULL && blob->len == 2ULL * IGVM_PAGE_SIZE);
 	page = blob->data + (LAYOUT_EMU_MEASUREMENT_GPA - LAYOUT_POLICY_GPA);
 	EXPECT_MEMEQ(page, digest, sizeof(digest));
 	EXPECT_EQ(page[SNP_DIGEST_SIZE], 0);

@@ -38,14 +38,14 @@ static void reset_region(uint32_t start)
 static void fill_record(uint32_t tag, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		record[i] = (uint8_t)(tag * 31u + i * 7u);
+		record[i] = (uint8_t)((size_t)tag * 31 + i * 7);
 	}
 }
 
 static bool record_matches(uint32_t tag, const uint8_t *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		if (buf[i] != (uint8_t)(tag * 31u + i * 7u)) {
+		if (buf[i] != (uint8_t)((size_t)tag * 31 + i * 7)) {
 			return false;
 		}
 	}

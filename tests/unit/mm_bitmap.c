@@ -206,13 +206,14 @@ struct race {
 
 static struct race race;
 
+/* arg: this thread's own counter in race.wins. */
 static void *race_claim_all(void *arg)
 {
-	unsigned id = (unsigned)(uintptr_t)arg;
+	unsigned *wins = arg;
 
 	for (unsigned i = 0; i < RACE_BITS; i++) {
 		if (!bitmap_test_and_set_atomic(&race.bm, i)) {
-			race.wins[id]++;
+			(*wins)++;
 		}
 	}
 	return NULL;
@@ -226,8 +227,7 @@ TEST(mm_bitmap, atomic_set_from_threads_claims_each_bit_once)
 	bitmap_init(&race.bm, race.words, RACE_BITS);
 	for (unsigned t = 0; t < RACE_THREADS; t++) {
 		race.wins[t] = 0;
-		ASSERT_EQ(pthread_create(&threads[t], NULL, race_claim_all, (void *)(uintptr_t)t),
-			  0);
+		ASSERT_EQ(pthread_create(&threads[t], NULL, race_claim_all, &race.wins[t]), 0);
 	}
 	for (unsigned t = 0; t < RACE_THREADS; t++) {
 		pthread_join(threads[t], NULL);

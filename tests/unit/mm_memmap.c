@@ -201,7 +201,7 @@ TEST(mm_memmap, too_many_ranges_is_rejected)
 	ASSERT_TRUE(page != NULL);
 	/* Entry 0 is range 1; entries 1..64 are separated by one-page holes. */
 	for (unsigned i = 1; i <= MEMMAP_MAX_RANGES; i++) {
-		put(page, i, SVSM_PAGES + 2 * i, 1, IGVM_MEMORY_MAP_MEMORY);
+		put(page, i, SVSM_PAGES + 2ULL * i, 1, IGVM_MEMORY_MAP_MEMORY);
 	}
 	expect_rejected(memmap_parse(page, &map), MEMMAP_ERR_TOO_MANY_RANGES, MEMMAP_MAX_RANGES);
 	free(page);
@@ -213,7 +213,7 @@ TEST(mm_memmap, exactly_max_ranges_is_accepted)
 
 	ASSERT_TRUE(page != NULL);
 	for (unsigned i = 1; i < MEMMAP_MAX_RANGES; i++) {
-		put(page, i, SVSM_PAGES + 2 * i, 1, IGVM_MEMORY_MAP_MEMORY);
+		put(page, i, SVSM_PAGES + 2ULL * i, 1, IGVM_MEMORY_MAP_MEMORY);
 	}
 	ASSERT_STATUS(memmap_parse(page, &map), MEMMAP_OK);
 	EXPECT_STATUS(map.ram_count, MEMMAP_MAX_RANGES);

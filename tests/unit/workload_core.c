@@ -6,13 +6,13 @@
 #include "svsm/test.h"
 #include "svsm/workload.h"
 
-#define MAX_WORDS (64U * 1024U)
+#define MAX_WORDS (64ULL * 1024)
 
 static uint64_t region_a[MAX_WORDS];
 static uint64_t region_b[MAX_WORDS];
 
 /* Region sizes as the guest sees them (bytes, multiples of 4 KiB) plus odd word counts. */
-static const uint64_t sizes_in_words[] = {1, 3, 512, 513, 4096, 8 * 512, MAX_WORDS};
+static const uint64_t sizes_in_words[] = {1, 3, 512, 513, 4096, 8ULL * 512, MAX_WORDS};
 
 TEST(workload, replay_is_deterministic)
 {

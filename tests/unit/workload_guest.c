@@ -24,6 +24,7 @@
 #include "svsm/layout.h"
 #include "svsm/protocol.h"
 #include "svsm/test.h"
+#include "svsm/types.h"
 #include "svsm/workload.h"
 
 #ifndef GUEST_ELF_PATH
@@ -144,7 +145,7 @@ static bool load_guest(void)
 	if (!copy_segments(file, size, window)) {
 		return false;
 	}
-	guest_entry = (guest_entry_fn)((const Elf64_Ehdr *)file)->e_entry;
+	guest_entry = (guest_entry_fn)va_ptr(va_init(((const Elf64_Ehdr *)file)->e_entry));
 	return true;
 }
 
@@ -175,7 +176,7 @@ static uint64_t pvalidate_entry(uint64_t entry)
 
 static uint64_t emulate_pvalidate(uint64_t request_gpa)
 {
-	struct svsm_pvalidate_header *header = (void *)(uintptr_t)request_gpa;
+	struct svsm_pvalidate_header *header = va_ptr(va_init(request_gpa));
 	const uint64_t *entries = (const uint64_t *)(header + 1);
 	unsigned processed = 0;
 
@@ -221,7 +222,7 @@ static uint64_t emulate_log(uint32_t call, uint64_t rcx, uint64_t rdx)
 		if (rdx > SVSM_LOG_MAX || h.log_len + rdx + 1 >= LOG_CAPACITY) {
 			return SVSM_ERR_INVALID_PARAMETER;
 		}
-		memcpy(h.log + h.log_len, (const void *)(uintptr_t)rcx, rdx);
+		memcpy(h.log + h.log_len, va_ptr(va_init(rcx)), rdx);
 		h.log_len += rdx;
 		h.log[h.log_len++] = '\n';
 		h.log[h.log_len] = '\0';
@@ -413,11 +414,10 @@ static bool log_contains(const char *text)
 
 TEST(workload_guest, workload_reports_the_replayed_checksum)
 {
-	const uint64_t size = 16 * PAGE_SIZE;
-	uint64_t *replayed = calloc(1, size);
+	static uint64_t replayed[16 * PAGE_SIZE / sizeof(uint64_t)];
+	const uint64_t size = sizeof(replayed);
 	uint64_t expected;
 
-	ASSERT_TRUE(replayed != NULL);
 	ASSERT_TRUE(harness_setup(GUEST_ACTION_WORKLOAD, size));
 	h.info->max_steps = 30000;
 	ASSERT_TRUE(run_guest(0));
@@ -432,7 +432,6 @@ TEST(workload_guest, workload_reports_the_replayed_checksum)
 	EXPECT_MEMEQ(h.region, replayed, size);
 	EXPECT_TRUE(all_pages_validated());
 	EXPECT_TRUE(log_contains("vcpu 3: action workload"));
-	free(replayed);
 	harness_teardown();
 }
 
