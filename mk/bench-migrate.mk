@@ -15,12 +15,17 @@ $(BENCH_MIGRATE_DIR)/%.o: host/bench/%.c
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) $(BENCH_MIGRATE_CFLAGS) -c $< -o $@
 
-$(BENCH_TCP_COPY): $(BENCH_MIGRATE_DIR)/tcp_copy.o
+$(BENCH_MIGRATE_DIR)/parse.o: host/lib/parse.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) $(BENCH_MIGRATE_CFLAGS) -c $< -o $@
+
+$(BENCH_TCP_COPY): $(BENCH_MIGRATE_DIR)/tcp_copy.o $(BENCH_MIGRATE_DIR)/parse.o
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	@$(HOST_CC) $^ -o $@ $(HOST_LDFLAGS)
 
-$(BENCH_MEM_SCAN): $(BENCH_MIGRATE_DIR)/mem_scan.o
+$(BENCH_MEM_SCAN): $(BENCH_MIGRATE_DIR)/mem_scan.o $(BENCH_MIGRATE_DIR)/parse.o
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	@$(HOST_CC) $^ -o $@ $(HOST_LDFLAGS)
@@ -40,4 +45,4 @@ endif
 ALL_TARGETS   += $(BENCH_TCP_COPY) $(BENCH_MEM_SCAN)
 BENCH_TARGETS += bench-migrate
 
--include $(BENCH_MIGRATE_DIR)/tcp_copy.d $(BENCH_MIGRATE_DIR)/mem_scan.d
+-include $(BENCH_MIGRATE_DIR)/tcp_copy.d $(BENCH_MIGRATE_DIR)/mem_scan.d $(BENCH_MIGRATE_DIR)/parse.d

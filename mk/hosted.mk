@@ -19,7 +19,7 @@ HOSTED_TSAN_TEST_BIN := $(BUILD)/tests/unit-hosted-tsan
 HOSTED_E2E       := tests/e2e/hosted.sh
 
 HOSTED_PLAT_SRCS := host/plat/hosted/plat.c host/plat/hosted/vcpu.c
-HOSTED_VM_SRCS   := host/plat/hosted/vm_main.c host/plat/hosted/vm_image.c
+HOSTED_VM_SRCS   := host/plat/hosted/vm_main.c host/plat/hosted/vm_image.c host/lib/parse.c
 HOSTED_CORE_SRCS := svsm/core/guest_mem.c svsm/core/plat_status.c svsm/mm/bitmap.c svsm/mm/memmap.c svsm/lib/workload.c \
                     svsm/arch/x86/entropy.c host/lib/host_env.c
 HOSTED_CRYPTO_SRCS := $(sort $(wildcard svsm/crypto/crypto*.c)) svsm/crypto/gcm_x86.c \

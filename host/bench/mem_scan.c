@@ -17,32 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "host/lib/parse.h"
+
 #define PAGE 4096U
-
-static bool parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	if (*s < '0' || *s > '9') {
-		return false;
-	}
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno != 0) {
-		return false;
-	}
-	if (*end == 'K' || *end == 'M' || *end == 'G') {
-		shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 30;
-		end++;
-	}
-	if (*end != '\0' || (shift != 0 && v > (UINT64_MAX >> shift))) {
-		return false;
-	}
-	*out = (uint64_t)v << shift;
-	return true;
-}
 
 static bool page_is_zero(const uint8_t *p)
 {
@@ -66,7 +43,7 @@ int main(int argc, char **argv)
 	const uint8_t *p;
 	int fd;
 
-	if (argc != 4 || !parse_u64(argv[2], &offset) || !parse_u64(argv[3], &length) ||
+	if (argc != 4 || !host_parse_size(argv[2], &offset) || !host_parse_size(argv[3], &length) ||
 	    length == 0 || offset % PAGE != 0 || length % PAGE != 0) {
 		fprintf(stderr,
 			"usage: bench-mem-scan FILE OFFSET LENGTH\n"

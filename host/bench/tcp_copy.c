@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host/lib/parse.h"
+
 #define MAX_CONNECTIONS 8
 #define SEND_CHUNK	((size_t)256 * 1024)
 #define HEADER_MAGIC	0x31504f4354ULL /* "TCOP1" */
@@ -78,49 +80,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* Digits with an optional K, M or G suffix (powers of 1024), as the hosted VM's --ram. */
-static bool parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	if (*s < '0' || *s > '9') {
-		return false;
-	}
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno != 0) {
-		return false;
-	}
-	switch (*end) {
-	case '\0':
-		break;
-	case 'K':
-	case 'k':
-		shift = 10;
-		end++;
-		break;
-	case 'M':
-	case 'm':
-		shift = 20;
-		end++;
-		break;
-	case 'G':
-	case 'g':
-		shift = 30;
-		end++;
-		break;
-	default:
-		return false;
-	}
-	if (*end != '\0' || (shift != 0 && v > (UINT64_MAX >> shift))) {
-		return false;
-	}
-	*out = (uint64_t)v << shift;
-	return true;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -170,12 +129,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BYTES:
-			if (!parse_size(optarg, &o->bytes)) {
+			if (!host_parse_size(optarg, &o->bytes)) {
 				return usage_error("bad value for --bytes: %s", optarg);
 			}
 			break;
 		case OPT_CONN:
-			if (!parse_size(optarg, &v) || v < 1 || v > MAX_CONNECTIONS) {
+			if (!host_parse_size(optarg, &v) || v < 1 || v > MAX_CONNECTIONS) {
 				return usage_error("--connections must be 1..8, not %s", optarg);
 			}
 			o->connections = (unsigned)v;
@@ -184,7 +143,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->memory_file = optarg;
 			break;
 		case OPT_OFFSET:
-			if (!parse_size(optarg, &o->offset) || o->offset % 4096 != 0) {
+			if (!host_parse_size(optarg, &o->offset) || o->offset % 4096 != 0) {
 				return usage_error("--offset must be a multiple of 4K, not %s",
 						   optarg);
 			}
@@ -193,7 +152,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->json = true;
 			break;
 		case OPT_TIMEOUT:
-			if (!parse_size(optarg, &v) || v < 1 || v > 3600) {
+			if (!host_parse_size(optarg, &v) || v < 1 || v > 3600) {
 				return usage_error("--timeout must be 1..3600 seconds, not %s",
 						   optarg);
 			}

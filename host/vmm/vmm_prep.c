@@ -20,38 +20,12 @@
 #include "svsm/migrate/control.h"
 #include "svsm/migrate_abi.h"
 
+#include "host/lib/parse.h"
+
 enum exit_code { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 static const char usage[] = "usage: svsm-vmm-prep --memory-file F --size SIZE [--incoming]\n"
 			    "  SIZE: bytes with an optional K, M or G suffix; at least 64M\n";
-
-static int parse_size(const char *text, uint64_t *out)
-{
-	char *end = NULL;
-	unsigned long long v;
-	uint64_t mult = 1;
-
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (errno != 0 || end == text || text[0] == '-') {
-		return -1;
-	}
-	if (*end == 'K' || *end == 'k') {
-		mult = 1ULL << 10;
-		end++;
-	} else if (*end == 'M' || *end == 'm') {
-		mult = 1ULL << 20;
-		end++;
-	} else if (*end == 'G' || *end == 'g') {
-		mult = 1ULL << 30;
-		end++;
-	}
-	if (*end != '\0' || v > UINT64_MAX / mult) {
-		return -1;
-	}
-	*out = v * mult;
-	return 0;
-}
 
 static int prepare(const char *path, uint64_t size, int incoming)
 {
@@ -102,7 +76,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--memory-file") == 0 && i + 1 < argc) {
 			path = argv[++i];
 		} else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc) {
-			if (parse_size(argv[++i], &size) != 0) {
+			if (!host_parse_size(argv[++i], &size)) {
 				fprintf(stderr, "svsm-vmm-prep: bad --size '%s'\n%s", argv[i],
 					usage);
 				return EXIT_USAGE;

@@ -27,6 +27,7 @@
 #include "svsm/migrate/migrate.h"
 #include "svsm/plat.h"
 
+#include "host/lib/parse.h"
 #include "hosted.h"
 #include "vm_image.h"
 
@@ -106,62 +107,6 @@ static int usage_error(const char *fmt, const char *what)
 	return VM_EXIT_USAGE;
 }
 
-/* Decimal or 0x-hex; no sign, no spaces, no junk, no overflow. */
-static bool parse_u64(const char *text, uint64_t *out)
-{
-	char *end = NULL;
-	unsigned long long v;
-
-	if (text[0] < '0' || text[0] > '9') {
-		return false;
-	}
-	errno = 0;
-	v = strtoull(text, &end, 0);
-	if (errno != 0 || end == text || *end != '\0') {
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-/* Digits with an optional K, M or G (powers of 1024). */
-static bool parse_size(const char *text, uint64_t *out)
-{
-	char digits[32];
-	size_t len = strlen(text);
-	unsigned shift = 0;
-	uint64_t v;
-
-	if (len == 0 || len >= sizeof(digits)) {
-		return false;
-	}
-	memcpy(digits, text, len + 1);
-	switch (digits[len - 1]) {
-	case 'K':
-	case 'k':
-		shift = 10;
-		break;
-	case 'M':
-	case 'm':
-		shift = 20;
-		break;
-	case 'G':
-	case 'g':
-		shift = 30;
-		break;
-	default:
-		break;
-	}
-	if (shift != 0) {
-		digits[len - 1] = '\0';
-	}
-	if (!parse_u64(digits, &v) || v > (UINT64_MAX >> shift)) {
-		return false;
-	}
-	*out = v << shift;
-	return true;
-}
-
 enum opt_id {
 	OPT_IMAGE = 'i',
 	OPT_MEMORY = 'm',
@@ -213,24 +158,24 @@ static bool take_value(struct vm_args *a, int opt, const char *value)
 		a->incoming = true;
 		return true;
 	case OPT_RAM:
-		return parse_size(value, &a->ram);
+		return host_parse_size(value, &a->ram);
 	case OPT_REGION:
-		return parse_size(value, &a->region_size);
+		return host_parse_size(value, &a->region_size);
 	case OPT_VCPUS:
-		return parse_u64(value, &a->vcpus);
+		return host_parse_u64(value, &a->vcpus);
 	case OPT_STEPS:
-		return parse_u64(value, &a->steps);
+		return host_parse_u64(value, &a->steps);
 	case OPT_SEED:
-		return parse_u64(value, &a->seed);
+		return host_parse_u64(value, &a->seed);
 	case OPT_RATE:
-		return parse_u64(value, &a->writes_per_ms);
+		return host_parse_u64(value, &a->writes_per_ms);
 	case OPT_IDLE:
-		return parse_u64(value, &a->idle_ms);
+		return host_parse_u64(value, &a->idle_ms);
 	case OPT_TIMEOUT:
-		return parse_u64(value, &a->timeout_s);
+		return host_parse_u64(value, &a->timeout_s);
 	case OPT_WITHHOLD:
 		a->withhold = true;
-		return parse_u64(value, &a->withhold_vcpu);
+		return host_parse_u64(value, &a->withhold_vcpu);
 	default:
 		return false;
 	}
