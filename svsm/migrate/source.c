@@ -220,8 +220,8 @@ static enum mig_error queue_page(struct source_state *st, gpa_t gpa)
 }
 
 /* Write tracking on for the whole pre-copy; the bitmap is the SVSM's own. Protecting every page
- * costs about what revoking them all will cost in the blackout, so it is measured here for the
- * downtime estimate. */
+ * costs at least what revoking them in the blackout will (as much on snp and qemu, more on hosted,
+ * which then revokes only what the guest touched), so it is measured here for the estimate. */
 static enum mig_error tracking_begin(struct source_state *st)
 {
 	uint64_t start = plat_time_ns();
@@ -381,7 +381,8 @@ static enum precopy_verdict converged(struct source_state *st)
 	struct mig_counters *c = &st->s->counters;
 	uint64_t now = plat_time_ns();
 	uint64_t elapsed = MAX(now - st->round_start_ns, 1ULL);
-	uint64_t bytes = c->bytes_sent - st->round_start_bytes;
+	uint64_t round_bytes_per_s =
+	    (c->bytes_sent - st->round_start_bytes) * 1000000000ULL / elapsed;
 	uint64_t sent = st->entries - st->round_start_entries;
 	uint64_t left = dirty_pages();
 	uint64_t rate = left * 1000000000ULL / elapsed; /* pages dirtied per second */
@@ -396,11 +397,10 @@ static enum precopy_verdict converged(struct source_state *st)
 	downtime = blackout_estimate(st, left);
 	c->dirty_rate = rate;
 	c->pages_remaining = left;
-	c->bandwidth = bytes * 1000000000ULL / elapsed;
 	LOG_INFO("migrate: round %llu: %llu pages left, dirty %llu pages/s, link %llu pages/s "
 		 "(%llu KiB/s), stop-and-copy would take %llu ms\n",
 		 (unsigned long long)st->round, (unsigned long long)left, (unsigned long long)rate,
-		 (unsigned long long)st->page_rate, (unsigned long long)(c->bandwidth >> 10),
+		 (unsigned long long)st->page_rate, (unsigned long long)(round_bytes_per_s >> 10),
 		 (unsigned long long)(downtime / 1000000));
 	if (downtime <= st->downtime_limit_ns) {
 		return PRECOPY_FITS;
