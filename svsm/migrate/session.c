@@ -594,8 +594,7 @@ enum mig_error mig_session_handshake(struct mig_session *s)
 void mig_session_send_abort(struct mig_session *s, enum mig_error reason)
 {
 	struct mig_record rec;
-	size_t len = 0;
-	bool produced = false;
+	bool sent = false;
 
 	if (!s->keys_ready || reason == MIG_ERR_PEER_ABORT) {
 		return;
@@ -604,14 +603,8 @@ void mig_session_send_abort(struct mig_session *s, enum mig_error reason)
 	rec.type = MIG_REC_ABORT;
 	rec.channel = 0;
 	rec.reason = reason;
-	rec.seq = s->tx_seq[0];
-	if (mig_record_seal(&s->tx_key[0], &rec, NULL, 0, tx_buf, sizeof(tx_buf), &len) !=
-	    MIG_ERR_NONE) {
-		return;
-	}
-	s->tx_seq[0]++;
 	/* One try: when the host stopped draining the ring, waiting would only delay the guest. */
-	(void)mig_ring_produce(&s->out[0], tx_buf, len, &produced);
+	(void)mig_session_try_send(s, &rec, &sent);
 }
 
 enum mig_error mig_session_try_send(struct mig_session *s, struct mig_record *rec, bool *sent)
