@@ -414,26 +414,15 @@ src_agent_after_commit() {
 src_agent_after_ack() { SEND=(--inject kill@GO); FAULT_AT=(send - -); go nowhere; }
 src_agent_after_go() { ACTION=(target 'GO received' send); go target; }
 
-tgt_agent_handshake() {
-	RECV=(--inject-incoming --inject "kill@${HS[0]}")
-	FAULT_AT=(receive "${HS[@]:1}")
-	go source
+# The target's agent dies instead of delivering the phase's record to its SVSM.
+tgt_agent_at() {
+	RECV=(--inject-incoming --inject "kill@$1")
+	FAULT_AT=(receive "$2" "$3")
 }
-tgt_agent_round0() {
-	RECV=(--inject-incoming --inject "kill@${P0[0]}")
-	FAULT_AT=(receive "${P0[@]:1}")
-	go source
-}
-tgt_agent_later_round() {
-	RECV=(--inject-incoming --inject "kill@${PL[0]}")
-	FAULT_AT=(receive "${PL[@]:1}")
-	go source
-}
-tgt_agent_checkpoint() {
-	RECV=(--inject-incoming --inject "kill@${CP[0]}")
-	FAULT_AT=(receive "${CP[@]:1}")
-	go source
-}
+tgt_agent_handshake() { tgt_agent_at "${HS[@]}"; go source; }
+tgt_agent_round0() { tgt_agent_at "${P0[@]}"; go source; }
+tgt_agent_later_round() { tgt_agent_at "${PL[@]}"; go source; }
+tgt_agent_checkpoint() { tgt_agent_at "${CP[@]}"; go source; }
 # The target verified COMMIT and ACKed; its agent dies instead of sending the ACK.
 tgt_agent_after_commit() { RECV=(--inject kill@ACK); FAULT_AT=(receive - -); go source; }
 tgt_agent_after_ack() { RECV=(--inject-incoming --inject kill@GO); FAULT_AT=(receive - -); go nowhere; }
